@@ -1,0 +1,42 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# kver.sh - the one place that decides which kernel we build for and boot.
+#
+# Usage: scripts/kver.sh [kver|kdir|vmlinuz]   (default: kver)
+#
+# Order: $KVER if set; else the running kernel if its headers are installed
+# (/lib/modules/$(uname -r)/build); else the newest /lib/modules/*/build
+# (Debian's linux-headers-amd64).  The Makefile and selftests/vm-run both call
+# this so that the VM boots exactly the kernel the modules were built against.
+set -eu
+
+what=${1:-kver}
+
+pick_kver() {
+	if [ -n "${KVER:-}" ]; then
+		echo "$KVER"; return 0
+	fi
+	run=$(uname -r)
+	if [ -d "/lib/modules/$run/build" ]; then
+		echo "$run"; return 0
+	fi
+	# newest kernel that has headers; prefer one that also has a bootable image
+	best=
+	for d in $(ls -d /lib/modules/*/build 2>/dev/null | sort -V); do
+		v=${d#/lib/modules/}; v=${v%/build}
+		best=$v
+	done
+	if [ -z "$best" ]; then
+		echo "kver.sh: no kernel headers in /lib/modules/*/build (run 'make deps')" >&2
+		return 1
+	fi
+	echo "$best"
+}
+
+kver=$(pick_kver)
+case "$what" in
+kver)	 echo "$kver" ;;
+kdir)	 echo "${KDIR:-/lib/modules/$kver/build}" ;;
+vmlinuz) echo "/boot/vmlinuz-$kver" ;;
+*)	 echo "usage: $0 [kver|kdir|vmlinuz]" >&2; exit 2 ;;
+esac
