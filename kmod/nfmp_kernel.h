@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* nfmp_kernel.h - shared internals of the nf_conntrack_mptcp module (tracking, table, netlink). */
+#ifndef _NFMP_KERNEL_H
+#define _NFMP_KERNEL_H
+
+#include <linux/netfilter.h>
+#include <linux/spinlock.h>
+#include <linux/percpu.h>
+#include <linux/rculist.h>
+#include <net/net_namespace.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_helper.h>
+
+#include "core/nfmp_engine.h"
+#include "uapi/nfmptcp.h"
+
+#define NFMP_HELPER_NAME	"mptcp"
+
+/* Where a conntrack stands with us, kept in nfmp_ct_data.phase. */
+enum nfmp_phase {
+	NFMP_PHASE_NONE,	/* helper attached by the user (`ct helper set`), nothing seen yet */
+	NFMP_PHASE_EMBRYO_MPC,	/* MP_CAPABLE SYN seen, conntrack not confirmed yet */
+	NFMP_PHASE_EMBRYO_JOIN,	/* MP_JOIN SYN seen, conntrack not confirmed yet */
+	NFMP_PHASE_LIVE,	/* linked into a connection */
+	NFMP_PHASE_ORPHAN,	/* join with an unknown token, or the connection could not be had */
+	NFMP_PHASE_DEAD,	/* detached on netns exit or module unload */
+};
+
+/*
+ * Per-subflow state in the conntrack helper area (help->data, 32 bytes). Until
+ * the conntrack is confirmed nothing is linked anywhere: an unconfirmed
+ * conntrack may be freed without any callback (its SYN was dropped), so the
+ * embryo keeps only what the SYN said and is committed on the first packet
+ * seen after confirmation (normally the SYN/ACK), when ->destroy is guaranteed.
+ */
+struct nfmp_ct_data {
+	union {
+		struct {
+			struct nfmp_kconn *conn;	/* holds one subflow reference */
+			struct nf_conn *next;		/* next subflow of conn, under nfmp_net.lock */
+		} live;
+		struct {
+			u32	token;		/* MP_JOIN SYN: receiver's token */
+			u8	version;	/* MP_CAPABLE SYN: version offered */
+			u8	mpc_flags;
+		} embryo;
+	};
+	struct nfmp_subflow	sf;		/* under conn->lock once live */
+	u8			phase;		/* enum nfmp_phase */
+	u8			l3num;		/* NFPROTO_IPV4 / _IPV6, for dumps */
+	u16			reserved;
+};
+
+/* Addresses announced by the ends of one connection (allocated on the first ADD_ADDR). */
+#define NFMP_MAX_ADDRS	8
+
+struct nfmp_addr_entry {
+	u8	addr[16];
+	u16	port;
+	u8	id;
+	u8	family;		/* 4 or 6 */
+	u8	sender;		/* NFMP_CLIENT / NFMP_SERVER */
+	u8	flags;		/* NFMPTCP_ADDR_F_* */
+};
+
+struct nfmp_addrs {
+	struct rcu_head		rcu;
+	u8			n;
+	struct nfmp_addr_entry	e[NFMP_MAX_ADDRS];
+};
+
+/*
+ * One MPTCP connection. Hashed by each end's token once that end's key is
+ * known (joins carry the receiver's token, so both are needed). Readers:
+ * RCU; writers of the hash and of the subflow list: nfmp_net.lock; protocol
+ * state (pc, the subflows' sf, addrs): conn->lock. Lock order: net, then conn.
+ */
+struct nfmp_kconn {
+	struct hlist_node	token_node[2];	/* by pc.token[NFMP_CLIENT / NFMP_SERVER] */
+	struct hlist_node	id_node;	/* by id: every connection, for dumps and flush */
+	struct nfmp_conn	pc;
+	spinlock_t		lock;
+	u8			nsubflows;	/* linked subflows: the connection's references */
+	u8			hashed;		/* bit s: token_node[s] is in the table */
+	bool			dead;		/* unhashed, waiting for RCU */
+	u8			l3num;
+	u32			id;		/* stable id for dumps and events */
+	struct nf_conn		*subflows;	/* list through nfmp_ct_data.live.next */
+	struct nfmp_addrs	*addrs;
+	unsigned long		created;	/* jiffies */
+	struct rcu_head		rcu;
+};
+
+struct nfmp_net {
+	spinlock_t		lock;		/* table and subflow lists */
+	struct hlist_head	*token_hash[2];	/* by client / server token */
+	struct hlist_head	*id_hash;	/* same size */
+	unsigned int		hash_bits;
+	u32			hash_seed;
+	unsigned int		count;		/* connections in id_hash */
+	u32			next_id;
+	struct nfmp_config {
+		unsigned int	max_conns;
+		unsigned int	max_subflows;
+		bool		join_related;
+	} cfg;
+	u64 __percpu		*stats;		/* NFMPTCP_STAT_* */
+};
+
+struct nfmp_net *nfmp_pernet(const struct net *net);
+
+static inline void nfmp_stat_inc(struct nfmp_net *nn, unsigned int idx)
+{
+	this_cpu_inc(nn->stats[idx]);
+}
+
+static inline struct nfmp_ct_data *nfmp_ct_data(const struct nf_conn *ct)
+{
+	return nfct_help_data(ct);
+}
+
+/* nfmp_table.c */
+int nfmp_table_init(struct nfmp_net *nn);
+void nfmp_table_exit(struct nfmp_net *nn);
+int nfmp_table_cache_init(void);
+void nfmp_table_cache_exit(void);
+struct nfmp_kconn *nfmp_conn_create(struct nfmp_net *nn, u8 l3num);
+void nfmp_conn_hash_tokens(struct nfmp_net *nn, struct nfmp_kconn *conn);
+unsigned int nfmp_conn_find_token(struct nfmp_net *nn, u32 token,
+				  struct nfmp_kconn **found, unsigned int max);
+void nfmp_subflow_link(struct nfmp_net *nn, struct nfmp_kconn *conn, struct nf_conn *ct);
+void nfmp_subflow_unlink(struct net *net, struct nfmp_net *nn, struct nf_conn *ct);
+void nfmp_table_flush(struct net *net, struct nfmp_net *nn);
+void nfmp_conn_prepare_hmac_once(struct nfmp_kconn *conn);
+
+#define nfmp_for_each_subflow(conn, ct) \
+	for ((ct) = (conn)->subflows; (ct); (ct) = nfmp_ct_data(ct)->live.next)
+
+/* nfmp_track.c */
+extern struct nf_conntrack_helper nfmp_helper;
+int nfmp_track_net_init(struct net *net);
+void nfmp_track_net_exit(struct net *net);
+
+/* nfmp_netlink.c: events are no-ops when nobody listens. */
+int nfmp_netlink_init(void);
+void nfmp_netlink_exit(void);
+void nfmp_event_conn(struct net *net, u8 cmd, struct nfmp_kconn *conn);
+void nfmp_event_subflow(struct net *net, u8 cmd, struct nfmp_kconn *conn,
+			const struct nf_conn *ct, const struct nfmp_subflow *sf);
+void nfmp_event_addr(struct net *net, u8 cmd, struct nfmp_kconn *conn,
+		     const struct nfmp_addr_entry *a, u8 sender);
+
+#endif /* _NFMP_KERNEL_H */

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0
+/* nfmp_table.c - per-netns table of MPTCP connections, indexed by token and by id. */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jhash.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+
+#include "nfmp_kernel.h"
+
+static struct kmem_cache *nfmp_conn_cachep __read_mostly;
+
+static u32 nfmp_bucket(const struct nfmp_net *nn, u32 key)
+{
+	return jhash_1word(key, nn->hash_seed) >> (32 - nn->hash_bits);
+}
+
+int nfmp_table_cache_init(void)
+{
+	nfmp_conn_cachep = KMEM_CACHE(nfmp_kconn, 0);
+	return nfmp_conn_cachep ? 0 : -ENOMEM;
+}
+
+void nfmp_table_cache_exit(void)
+{
+	kmem_cache_destroy(nfmp_conn_cachep);
+}
+
+int nfmp_table_init(struct nfmp_net *nn)
+{
+	unsigned int size = 1U << nn->hash_bits;
+
+	spin_lock_init(&nn->lock);
+	get_random_bytes(&nn->hash_seed, sizeof(nn->hash_seed));
+	nn->token_hash[0] = kvcalloc(size, sizeof(struct hlist_head), GFP_KERNEL);
+	nn->token_hash[1] = kvcalloc(size, sizeof(struct hlist_head), GFP_KERNEL);
+	nn->id_hash = kvcalloc(size, sizeof(struct hlist_head), GFP_KERNEL);
+	if (!nn->token_hash[0] || !nn->token_hash[1] || !nn->id_hash)
+		goto err_free_buckets;
+	return 0;
+
+err_free_buckets:
+	kvfree(nn->token_hash[0]);
+	kvfree(nn->token_hash[1]);
+	kvfree(nn->id_hash);
+	return -ENOMEM;
+}
+
+/* Callers have flushed the table and waited for RCU readers of the buckets. */
+void nfmp_table_exit(struct nfmp_net *nn)
+{
+	WARN_ON_ONCE(nn->count);
+	kvfree(nn->token_hash[0]);
+	kvfree(nn->token_hash[1]);
+	kvfree(nn->id_hash);
+}
+
+static void nfmp_conn_free_rcu(struct rcu_head *head)
+{
+	struct nfmp_kconn *conn = container_of(head, struct nfmp_kconn, rcu);
+
+	kfree(conn->pc.hk);
+	kfree(conn->addrs);
+	kmem_cache_free(nfmp_conn_cachep, conn);
+}
+
+/*
+ * A new connection, in the id index only (no token is known yet). Called with
+ * nn->lock held; fails when the netns limit is reached, so that the caller
+ * leaves the subflow to plain conntrack.
+ */
+struct nfmp_kconn *nfmp_conn_create(struct nfmp_net *nn, u8 l3num)
+{
+	struct nfmp_kconn *conn;
+
+	lockdep_assert_held(&nn->lock);
+
+	if (nn->count >= READ_ONCE(nn->cfg.max_conns)) {
+		nfmp_stat_inc(nn, NFMPTCP_STAT_TABLE_FULL);
+		return NULL;
+	}
+	conn = kmem_cache_zalloc(nfmp_conn_cachep, GFP_ATOMIC);
+	if (!conn) {
+		nfmp_stat_inc(nn, NFMPTCP_STAT_ALLOC_FAIL);
+		return NULL;
+	}
+	spin_lock_init(&conn->lock);
+	conn->l3num = l3num;
+	conn->created = jiffies;
+	if (++nn->next_id == 0)
+		nn->next_id = 1;
+	conn->id = nn->next_id;
+	hlist_add_head_rcu(&conn->id_node, &nn->id_hash[nfmp_bucket(nn, conn->id)]);
+	nn->count++;
+	nfmp_stat_inc(nn, NFMPTCP_STAT_CONN_SEEN);
+	return conn;
+}
+
+/* Index the tokens learned since the last call (they never change once set). */
+void nfmp_conn_hash_tokens(struct nfmp_net *nn, struct nfmp_kconn *conn)
+{
+	u8 known;
+	int s;
+
+	spin_lock_bh(&nn->lock);
+	spin_lock(&conn->lock);
+	known = conn->pc.flags & NFMP_CONN_F_KEYS;
+	spin_unlock(&conn->lock);
+
+	if (!conn->dead) {
+		for (s = NFMP_CLIENT; s <= NFMP_SERVER; s++) {
+			u8 bit = s == NFMP_CLIENT ? NFMP_CONN_F_KEY_CLIENT : NFMP_CONN_F_KEY_SERVER;
+			u32 b;
+
+			if (!(known & bit) || (conn->hashed & bit))
+				continue;
+			b = nfmp_bucket(nn, conn->pc.token[s]);
+			hlist_add_head_rcu(&conn->token_node[s], &nn->token_hash[s][b]);
+			conn->hashed |= bit;
+		}
+	}
+	spin_unlock_bh(&nn->lock);
+}
+
+/*
+ * Connections one of whose ends owns @token. Several are possible: tokens are
+ * unique per host only, and a CGN sees many hosts (RFC 8684 §3.2). Caller holds
+ * rcu_read_lock() or nn->lock; the result is valid for that long.
+ */
+unsigned int nfmp_conn_find_token(struct nfmp_net *nn, u32 token,
+				  struct nfmp_kconn **found, unsigned int max)
+{
+	u32 b = nfmp_bucket(nn, token);
+	struct nfmp_kconn *conn;
+	unsigned int n = 0;
+	int s;
+
+	for (s = NFMP_CLIENT; s <= NFMP_SERVER; s++) {
+		hlist_for_each_entry_rcu(conn, &nn->token_hash[s][b], token_node[s]) {
+			if (conn->pc.token[s] != token || READ_ONCE(conn->dead))
+				continue;
+			found[n++] = conn;
+			if (n == max)
+				return n;
+		}
+	}
+	return n;
+}
+
+void nfmp_subflow_link(struct nfmp_net *nn, struct nfmp_kconn *conn, struct nf_conn *ct)
+{
+	struct nfmp_ct_data *data = nfmp_ct_data(ct);
+
+	lockdep_assert_held(&nn->lock);
+
+	data->live.conn = conn;
+	data->live.next = conn->subflows;
+	conn->subflows = ct;
+	conn->nsubflows++;
+	WRITE_ONCE(data->phase, NFMP_PHASE_LIVE);
+	nfmp_stat_inc(nn, NFMPTCP_STAT_SF_SEEN);
+}
+
+/* Unhash a connection that lost its last subflow; freed after a grace period. */
+static void nfmp_conn_remove(struct nfmp_net *nn, struct nfmp_kconn *conn)
+{
+	int s;
+
+	lockdep_assert_held(&nn->lock);
+
+	for (s = NFMP_CLIENT; s <= NFMP_SERVER; s++)
+		if (conn->hashed & (1 << s))
+			hlist_del_rcu(&conn->token_node[s]);
+	hlist_del_rcu(&conn->id_node);
+	WRITE_ONCE(conn->dead, true);
+	nn->count--;
+	nfmp_stat_inc(nn, NFMPTCP_STAT_CONN_CLOSED);
+	call_rcu(&conn->rcu, nfmp_conn_free_rcu);
+}
+
+/* The conntrack of a live subflow is going away (helper ->destroy). */
+void nfmp_subflow_unlink(struct net *net, struct nfmp_net *nn, struct nf_conn *ct)
+{
+	struct nfmp_ct_data *data = nfmp_ct_data(ct);
+	struct nfmp_kconn *conn;
+	struct nf_conn **pp;
+	bool last;
+
+	spin_lock_bh(&nn->lock);
+	if (data->phase != NFMP_PHASE_LIVE) {
+		spin_unlock_bh(&nn->lock);
+		return;
+	}
+	conn = data->live.conn;
+	for (pp = &conn->subflows; *pp; pp = &nfmp_ct_data(*pp)->live.next) {
+		if (*pp == ct) {
+			*pp = data->live.next;
+			break;
+		}
+	}
+	WRITE_ONCE(data->phase, NFMP_PHASE_DEAD);
+	last = --conn->nsubflows == 0;
+
+	spin_lock(&conn->lock);
+	if (last && conn->pc.state != NFMP_CONN_CLOSED) {
+		if (conn->pc.end_reason == NFMP_END_NONE)
+			conn->pc.end_reason = NFMP_END_SUBFLOWS_GONE;
+	}
+	spin_unlock(&conn->lock);
+
+	nfmp_event_subflow(net, NFMPTCP_EVENT_SF_CLOSED, conn, ct, &data->sf);
+	if (last) {
+		nfmp_event_conn(net, NFMPTCP_EVENT_CONN_CLOSED, conn);
+		nfmp_conn_remove(nn, conn);
+	}
+	spin_unlock_bh(&nn->lock);
+}
+
+/*
+ * Forget every connection (flush command, netns exit, module unload). The
+ * conntracks stay; their subflow state becomes DEAD and is never looked at again.
+ */
+void nfmp_table_flush(struct net *net, struct nfmp_net *nn)
+{
+	struct hlist_node *tmp;
+	struct nfmp_kconn *conn;
+	unsigned int i;
+
+	spin_lock_bh(&nn->lock);
+	for (i = 0; i < (1U << nn->hash_bits); i++) {
+		hlist_for_each_entry_safe(conn, tmp, &nn->id_hash[i], id_node) {
+			struct nf_conn *ct = conn->subflows;
+
+			while (ct) {
+				struct nfmp_ct_data *data = nfmp_ct_data(ct);
+
+				ct = data->live.next;
+				WRITE_ONCE(data->phase, NFMP_PHASE_DEAD);
+			}
+			conn->subflows = NULL;
+			conn->nsubflows = 0;
+			nfmp_conn_remove(nn, conn);
+		}
+	}
+	spin_unlock_bh(&nn->lock);
+}
+
+/*
+ * Precompute the HMAC pad states once both keys are known (DESIGN §5): joins
+ * and ADD_ADDRs then cost two compressions instead of four.
+ */
+void nfmp_conn_prepare_hmac_once(struct nfmp_kconn *conn)
+{
+	struct nfmp_hmac_key *hk;
+
+	if (READ_ONCE(conn->pc.hk))
+		return;
+	hk = kmalloc_array(2, sizeof(*hk), GFP_ATOMIC);
+	if (!hk)
+		return;		/* computed on demand instead */
+
+	spin_lock_bh(&conn->lock);
+	if (!conn->pc.hk && (conn->pc.flags & NFMP_CONN_F_KEYS) == NFMP_CONN_F_KEYS) {
+		nfmp_conn_prepare_hmac(&conn->pc, hk);
+		conn->pc.hk = hk;
+		hk = NULL;
+	}
+	spin_unlock_bh(&conn->lock);
+	kfree(hk);
+}

@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfmp_track.c - follow MPTCP through netfilter: attach the "mptcp" conntrack
+ * helper to subflows, feed their packets to the protocol engine, map joins to
+ * their connection.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <net/ipv6.h>
+#include <net/netfilter/nf_conntrack_core.h>
+
+#include "nfmp_kernel.h"
+
+/* Candidates for one token: collisions beyond this are not worth resolving. */
+#define NFMP_TOKEN_CANDIDATES	4
+
+struct nfmp_seg {
+	u8	opts[MAX_TCP_OPTION_SPACE];
+	unsigned int optlen;
+	struct nfmp_pkt pkt;
+};
+
+/* Read the TCP header and its options; false if the segment is unusable. */
+static bool nfmp_read_segment(const struct sk_buff *skb, const struct nf_conn *ct,
+			      enum ip_conntrack_info ctinfo, struct nfmp_seg *seg)
+{
+	unsigned int protoff, thlen;
+	struct tcphdr _th;
+	const struct tcphdr *th;
+	const u8 *opts;
+
+	if (nf_ct_l3num(ct) == NFPROTO_IPV4) {
+		protoff = skb_network_offset(skb) + ip_hdrlen(skb);
+	} else {
+		__be16 frag_off;
+		u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+		int off;
+
+		off = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(struct ipv6hdr),
+				       &nexthdr, &frag_off);
+		if (off < 0 || nexthdr != IPPROTO_TCP)
+			return false;
+		protoff = off;
+	}
+
+	th = skb_header_pointer(skb, protoff, sizeof(_th), &_th);
+	if (!th)
+		return false;
+	thlen = th->doff * 4;
+	if (thlen < sizeof(*th) || protoff + thlen > skb->len)
+		return false;
+
+	seg->optlen = thlen - sizeof(*th);
+	opts = skb_header_pointer(skb, protoff + sizeof(*th), seg->optlen, seg->opts);
+	if (!opts)
+		return false;
+	if (opts != seg->opts)
+		memcpy(seg->opts, opts, seg->optlen);
+
+	seg->pkt.tcp_flags = ((const u8 *)th)[13];
+	seg->pkt.dir = CTINFO2DIR(ctinfo) == IP_CT_DIR_ORIGINAL ? NFMP_DIR_ORIG : NFMP_DIR_REPLY;
+	seg->pkt.payload_len = skb->len - protoff - thlen;
+	return true;
+}
+
+static void nfmp_count_malformed(struct nfmp_net *nn, const struct nfmp_opts *opts)
+{
+	if (unlikely(opts->malformed || opts->bad_tcp_opts))
+		nfmp_stat_inc(nn, NFMPTCP_STAT_OPT_MALFORMED);
+}
+
+/*
+ * Joins to a known connection become RELATED to its first subflow, the way
+ * an expectation would make them, so `ct state related` admits a subflow the
+ * server opens toward the client. A real expectation cannot be used: the
+ * join's 5-tuple is not known in advance and only its token identifies it.
+ * Called on the unconfirmed conntrack of the join SYN, under rcu_read_lock().
+ */
+static void nfmp_join_make_related(struct nfmp_net *nn, struct sk_buff *skb, struct nf_conn *ct,
+				   struct nfmp_kconn *conn)
+{
+	struct nf_conn *master;
+
+	if (!READ_ONCE(nn->cfg.join_related) || ct->master)
+		return;
+
+	spin_lock_bh(&nn->lock);
+	master = conn->dead ? NULL : conn->subflows;
+	if (master && !refcount_inc_not_zero(&master->ct_general.use))
+		master = NULL;
+	spin_unlock_bh(&nn->lock);
+	if (!master)
+		return;
+
+	ct->master = master;	/* reference dropped by nf_ct_destroy() */
+	__set_bit(IPS_EXPECTED_BIT, &ct->status);
+	nf_ct_set(skb, ct, IP_CT_RELATED);
+	nfmp_stat_inc(nn, NFMPTCP_STAT_JOIN_RELATED);
+}
+
+/*
+ * First packet of a conntrack (not confirmed yet): if it is an MPTCP SYN,
+ * attach our helper and remember what the SYN said. Nothing is linked yet.
+ */
+static void nfmp_track_syn(struct net *net, struct nfmp_net *nn, struct sk_buff *skb,
+			   struct nf_conn *ct, struct nfmp_seg *seg, bool helper_attached)
+{
+	struct nfmp_kconn *cands[NFMP_TOKEN_CANDIDATES];
+	struct nf_conn_help *help;
+	struct nfmp_ct_data *data;
+	struct nfmp_result res = {};
+	struct nfmp_opts opts;
+	unsigned int n;
+	int receiver = -1;
+
+	if ((seg->pkt.tcp_flags & (NFMP_TCP_SYN | NFMP_TCP_ACK | NFMP_TCP_RST)) != NFMP_TCP_SYN)
+		return;
+	if (!nfmp_has_mptcp_option(seg->opts, seg->optlen))
+		return;
+	nfmp_parse_options(seg->opts, seg->optlen, seg->pkt.tcp_flags, NFMP_VERSION_UNKNOWN, &opts);
+	nfmp_count_malformed(nn, &opts);
+	seg->pkt.opts = &opts;
+
+	if (opts.present & NFMP_SUBTYPE_BIT(NFMP_MP_CAPABLE)) {
+		if (READ_ONCE(nn->count) >= READ_ONCE(nn->cfg.max_conns)) {
+			nfmp_stat_inc(nn, NFMPTCP_STAT_TABLE_FULL);
+			return;
+		}
+	} else if (!(opts.present & NFMP_SUBTYPE_BIT(NFMP_MP_JOIN))) {
+		return;
+	}
+
+	if (helper_attached) {
+		help = nfct_help(ct);
+	} else {
+		help = nf_ct_helper_ext_add(ct, GFP_ATOMIC);
+		if (!help) {
+			nfmp_stat_inc(nn, NFMPTCP_STAT_ALLOC_FAIL);
+			return;
+		}
+		rcu_assign_pointer(help->helper, &nfmp_helper);
+	}
+	data = (struct nfmp_ct_data *)help->data;
+	memset(data, 0, sizeof(*data));
+	data->l3num = nf_ct_l3num(ct);
+
+	if (opts.present & NFMP_SUBTYPE_BIT(NFMP_MP_CAPABLE)) {
+		data->embryo.version = opts.mpc.version;
+		data->embryo.mpc_flags = opts.mpc.flags;
+		data->phase = NFMP_PHASE_EMBRYO_MPC;
+		return;
+	}
+
+	/* MP_JOIN SYN: the token names the receiving end (RFC 8684 §3.2). */
+	data->embryo.token = opts.join.token;
+	data->phase = NFMP_PHASE_EMBRYO_JOIN;
+	n = nfmp_conn_find_token(nn, opts.join.token, cands, ARRAY_SIZE(cands));
+	if (n) {
+		spin_lock_bh(&cands[0]->lock);
+		receiver = nfmp_conn_token_owner(&cands[0]->pc, opts.join.token);
+		nfmp_join_start(&cands[0]->pc, &data->sf, receiver, &seg->pkt, &res);
+		spin_unlock_bh(&cands[0]->lock);
+		nfmp_join_make_related(nn, skb, ct, cands[0]);
+	} else {
+		nfmp_join_start(NULL, &data->sf, -1, &seg->pkt, &res);
+		nfmp_stat_inc(nn, NFMPTCP_STAT_JOIN_UNKNOWN_TOKEN);
+		nfmp_event_subflow(net, NFMPTCP_EVENT_JOIN_INVALID, NULL, ct, &data->sf);
+	}
+}
+
+/* Pick, among connections sharing the token, the one whose keys sign this SYN/ACK. */
+static struct nfmp_kconn *nfmp_join_choose(struct nfmp_kconn **cands, unsigned int n,
+					   const struct nfmp_subflow *sf,
+					   const struct nfmp_seg *seg)
+{
+	struct nfmp_opts opts;
+	unsigned int i;
+
+	if (n == 1 || seg->pkt.dir != NFMP_DIR_REPLY)
+		return cands[0];
+	nfmp_parse_options(seg->opts, seg->optlen, seg->pkt.tcp_flags, NFMP_VERSION_UNKNOWN, &opts);
+	if (!(opts.present & NFMP_SUBTYPE_BIT(NFMP_MP_JOIN)) || opts.join.form != NFMP_JOIN_SYNACK)
+		return cands[0];
+
+	for (i = 0; i < n; i++) {
+		bool match;
+
+		spin_lock(&cands[i]->lock);
+		match = nfmp_join_synack_matches(&cands[i]->pc, sf, &opts.join);
+		spin_unlock(&cands[i]->lock);
+		if (match)
+			return cands[i];
+	}
+	return cands[0];
+}
+
+/*
+ * First packet after confirmation: from now on ->destroy will be called, so
+ * the subflow can hold a reference on a connection. Returns the connection,
+ * or NULL if the subflow stays untracked.
+ */
+static struct nfmp_kconn *nfmp_commit(struct net *net, struct nfmp_net *nn, struct nf_conn *ct,
+				      struct nfmp_ct_data *data, const struct nfmp_seg *seg)
+{
+	struct nfmp_kconn *cands[NFMP_TOKEN_CANDIDATES];
+	struct nfmp_kconn *conn = NULL;
+	struct nfmp_result res = {};
+	unsigned int n;
+
+	spin_lock_bh(&nn->lock);
+	switch (data->phase) {
+	case NFMP_PHASE_LIVE:
+		conn = data->live.conn;
+		spin_unlock_bh(&nn->lock);
+		return conn;
+	case NFMP_PHASE_EMBRYO_MPC: {
+		struct nfmp_opts syn_opts = {};
+		struct nfmp_pkt syn = { .tcp_flags = NFMP_TCP_SYN, .dir = NFMP_DIR_ORIG };
+		u8 version = data->embryo.version, flags = data->embryo.mpc_flags;
+
+		conn = nfmp_conn_create(nn, data->l3num);
+		if (!conn)
+			break;
+		/* The SYN itself is gone; what it said that matters was kept. */
+		syn_opts.present = NFMP_SUBTYPE_BIT(NFMP_MP_CAPABLE);
+		syn_opts.n_mptcp = 1;
+		syn_opts.mpc.version = version;
+		syn_opts.mpc.flags = flags;
+		syn_opts.mpc.len = version == NFMP_VERSION_0 ? 12 : 4;
+		syn.opts = &syn_opts;
+		spin_lock(&conn->lock);
+		nfmp_conn_start(&conn->pc, &data->sf, &syn, &res);
+		spin_unlock(&conn->lock);
+		nfmp_subflow_link(nn, conn, ct);
+		nfmp_event_conn(net, NFMPTCP_EVENT_CONN_CREATED, conn);
+		nfmp_event_subflow(net, NFMPTCP_EVENT_SF_ADDED, conn, ct, &data->sf);
+		break;
+	}
+	case NFMP_PHASE_EMBRYO_JOIN:
+		n = nfmp_conn_find_token(nn, data->embryo.token, cands, ARRAY_SIZE(cands));
+		if (!n)
+			break;
+		conn = nfmp_join_choose(cands, n, &data->sf, seg);
+		if (conn->nsubflows >= READ_ONCE(nn->cfg.max_subflows)) {
+			nfmp_stat_inc(nn, NFMPTCP_STAT_SF_LIMIT);
+			conn = NULL;
+			break;
+		}
+		spin_lock(&conn->lock);
+		/* The receiver may differ from the SYN-time guess on a token collision. */
+		data->sf.opener = !nfmp_conn_token_owner(&conn->pc, data->embryo.token);
+		if (data->sf.verdict == NFMP_VERDICT_UNKNOWN_TOKEN)
+			data->sf.verdict = NFMP_VERDICT_PENDING;
+		spin_unlock(&conn->lock);
+		nfmp_subflow_link(nn, conn, ct);
+		nfmp_event_subflow(net, NFMPTCP_EVENT_SF_ADDED, conn, ct, &data->sf);
+		break;
+	default:
+		break;
+	}
+	if (!conn && data->phase != NFMP_PHASE_DEAD)
+		WRITE_ONCE(data->phase, NFMP_PHASE_ORPHAN);
+	spin_unlock_bh(&nn->lock);
+	return conn;
+}
+
+static void nfmp_note_addr(struct nfmp_kconn *conn, const struct nfmp_add_addr *aa, u8 sender,
+			   struct nfmp_addr_entry *out)
+{
+	struct nfmp_addrs *addrs = conn->addrs;
+	struct nfmp_addr_entry *e = NULL;
+	unsigned int i;
+
+	memset(out, 0, sizeof(*out));
+	memcpy(out->addr, aa->addr, aa->family == 4 ? 4 : 16);
+	out->family = aa->family;
+	out->id = aa->addr_id;
+	out->port = aa->has_port ? aa->port : 0;
+	out->sender = sender;
+
+	if (!addrs) {
+		addrs = kzalloc(sizeof(*addrs), GFP_ATOMIC);
+		if (!addrs)
+			return;
+		conn->addrs = addrs;
+	}
+	for (i = 0; i < addrs->n; i++) {
+		if (addrs->e[i].sender == sender && addrs->e[i].id == aa->addr_id) {
+			e = &addrs->e[i];
+			break;
+		}
+	}
+	if (!e) {
+		if (addrs->n == NFMP_MAX_ADDRS)
+			return;
+		e = &addrs->e[addrs->n++];
+	}
+	*e = *out;
+}
+
+/* Mark addresses removed by @sender; returns how many were known. */
+static void nfmp_note_removed(struct nfmp_kconn *conn, const struct nfmp_remove_addr *rm,
+			      u8 sender)
+{
+	unsigned int i, j;
+
+	if (!conn->addrs)
+		return;
+	for (i = 0; i < conn->addrs->n; i++) {
+		struct nfmp_addr_entry *e = &conn->addrs->e[i];
+
+		for (j = 0; j < rm->nids; j++)
+			if (e->sender == sender && e->id == rm->ids[j])
+				e->flags |= NFMPTCP_ADDR_F_REMOVED;
+	}
+}
+
+static void nfmp_note_echo(struct nfmp_kconn *conn, const struct nfmp_add_addr *aa, u8 sender)
+{
+	unsigned int i;
+
+	if (!conn->addrs)
+		return;
+	for (i = 0; i < conn->addrs->n; i++) {
+		struct nfmp_addr_entry *e = &conn->addrs->e[i];
+
+		/* The echo comes from the other end (RFC 8684 §3.4.1). */
+		if (e->sender != sender && e->id == aa->addr_id)
+			e->flags |= NFMPTCP_ADDR_F_ECHOED;
+	}
+}
+
+/* Run one packet of a live subflow through the engine. */
+static void nfmp_track_live(struct net *net, struct nfmp_net *nn, struct nf_conn *ct,
+			    struct nfmp_ct_data *data, struct nfmp_kconn *conn,
+			    struct nfmp_seg *seg)
+{
+	struct nfmp_addr_entry addr = {};
+	struct nfmp_result res = {};
+	struct nfmp_subflow sf_snap;
+	struct nfmp_opts opts;
+	u16 ev;
+
+	spin_lock_bh(&conn->lock);
+	nfmp_parse_options(seg->opts, seg->optlen, seg->pkt.tcp_flags, conn->pc.version, &opts);
+	seg->pkt.opts = &opts;
+	nfmp_engine_packet(&conn->pc, &data->sf, &seg->pkt, &res);
+	ev = res.events;
+	if (ev & NFMP_EV_ADDR_ANNOUNCED)
+		nfmp_note_addr(conn, &opts.add_addr, res.sender, &addr);
+	if (ev & NFMP_EV_ADDR_ECHOED)
+		nfmp_note_echo(conn, &opts.add_addr, res.sender);
+	if (ev & NFMP_EV_ADDR_REMOVED)
+		nfmp_note_removed(conn, &opts.rm_addr, res.sender);
+	sf_snap = data->sf;
+	spin_unlock_bh(&conn->lock);
+
+	nfmp_count_malformed(nn, &opts);
+	if (likely(!ev))
+		return;
+
+	if ((conn->pc.flags & NFMP_CONN_F_KEYS) != conn->hashed)
+		nfmp_conn_hash_tokens(nn, conn);
+	if (ev & NFMP_EV_KEYS_LEARNED)
+		nfmp_conn_prepare_hmac_once(conn);
+
+	if (ev & NFMP_EV_CONN_ESTABLISHED)
+		nfmp_event_conn(net, NFMPTCP_EVENT_CONN_ESTABLISHED, conn);
+	if (ev & NFMP_EV_SF_ESTABLISHED)
+		nfmp_event_subflow(net, NFMPTCP_EVENT_SF_ESTABLISHED, conn, ct, &sf_snap);
+	if (ev & NFMP_EV_JOIN_VALID)
+		nfmp_stat_inc(nn, NFMPTCP_STAT_JOIN_VALID);
+	if (ev & NFMP_EV_JOIN_BAD_HMAC) {
+		nfmp_stat_inc(nn, NFMPTCP_STAT_JOIN_BAD_HMAC);
+		nfmp_event_subflow(net, NFMPTCP_EVENT_JOIN_INVALID, conn, ct, &sf_snap);
+	}
+	if (ev & NFMP_EV_ADDR_ANNOUNCED) {
+		nfmp_stat_inc(nn, NFMPTCP_STAT_ADD_ADDR_SEEN);
+		nfmp_event_addr(net, NFMPTCP_EVENT_ADDR_ANNOUNCED, conn, &addr, res.sender);
+	}
+	if (ev & NFMP_EV_ADD_ADDR_BAD_HMAC) {
+		nfmp_stat_inc(nn, NFMPTCP_STAT_ADD_ADDR_BAD_HMAC);
+		nfmp_event_addr(net, NFMPTCP_EVENT_ADD_ADDR_BAD_HMAC, conn, &addr, res.sender);
+	}
+	if (ev & NFMP_EV_ADDR_REMOVED) {
+		unsigned int i;
+
+		nfmp_stat_inc(nn, NFMPTCP_STAT_RM_ADDR_SEEN);
+		for (i = 0; i < opts.rm_addr.nids; i++) {
+			struct nfmp_addr_entry rm = { .id = opts.rm_addr.ids[i] };
+
+			nfmp_event_addr(net, NFMPTCP_EVENT_ADDR_REMOVED, conn, &rm, res.sender);
+		}
+	}
+	if (ev & NFMP_EV_FALLBACK) {
+		nfmp_stat_inc(nn, NFMPTCP_STAT_FALLBACK);
+		nfmp_event_conn(net, NFMPTCP_EVENT_FALLBACK, conn);
+	}
+}
+
+static void nfmp_track(struct net *net, struct sk_buff *skb, struct nf_conn *ct,
+		       enum ip_conntrack_info ctinfo, bool helper_attached)
+{
+	struct nfmp_net *nn = nfmp_pernet(net);
+	struct nfmp_ct_data *data;
+	struct nfmp_kconn *conn;
+	struct nfmp_seg seg;
+
+	if (!nfmp_read_segment(skb, ct, ctinfo, &seg))
+		return;
+
+	if (!nf_ct_is_confirmed(ct)) {
+		nfmp_track_syn(net, nn, skb, ct, &seg, helper_attached);
+		return;
+	}
+
+	data = nfmp_ct_data(ct);
+	switch (READ_ONCE(data->phase)) {
+	case NFMP_PHASE_LIVE:
+		conn = data->live.conn;
+		break;
+	case NFMP_PHASE_EMBRYO_MPC:
+	case NFMP_PHASE_EMBRYO_JOIN:
+		conn = nfmp_commit(net, nn, ct, data, &seg);
+		if (!conn)
+			return;
+		break;
+	default:
+		return;
+	}
+	nfmp_track_live(net, nn, ct, data, conn, &seg);
+}
+
+/*
+ * PREROUTING and OUTPUT, right after conntrack: state is up to date before
+ * DNAT and before filter chains read it. The cost for anything we do not
+ * track is the conntrack lookup below and one pointer compare.
+ */
+static unsigned int nfmp_hook(void *priv, struct sk_buff *skb, const struct nf_hook_state *state)
+{
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn_help *help;
+	struct nf_conn *ct;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || nf_ct_protonum(ct) != IPPROTO_TCP)
+		return NF_ACCEPT;
+
+	help = nfct_help(ct);
+	if (nf_ct_is_confirmed(ct)) {
+		if (likely(!help || rcu_access_pointer(help->helper) != &nfmp_helper))
+			return NF_ACCEPT;
+	} else if (help) {
+		/* someone else's helper, or a template's: leave it alone */
+		return NF_ACCEPT;
+	}
+	nfmp_track(state->net, skb, ct, ctinfo, false);
+	return NF_ACCEPT;
+}
+
+/*
+ * Helper ->help, called at confirmation (+300, after SNAT). Its job is the NAT
+ * half (ADD_ADDR rewriting); here it only picks up conntracks the user bound
+ * with `ct helper set "mptcp"` after our hook had run on their SYN.
+ */
+static int nfmp_helper_help(struct sk_buff *skb, unsigned int protoff, struct nf_conn *ct,
+			    enum ip_conntrack_info ctinfo)
+{
+	struct nfmp_ct_data *data = nfmp_ct_data(ct);
+
+	if (!nf_ct_is_confirmed(ct) && READ_ONCE(data->phase) == NFMP_PHASE_NONE)
+		nfmp_track(nf_ct_net(ct), skb, ct, ctinfo, true);
+	return NF_ACCEPT;
+}
+
+/* Helper ->destroy: only ever called for confirmed conntracks (nf_ct_delete()). */
+static void nfmp_helper_destroy(struct nf_conn *ct)
+{
+	struct nfmp_ct_data *data = nfmp_ct_data(ct);
+
+	/*
+	 * RCU keeps the pernet area alive: netns exit marks every subflow DEAD
+	 * under nn->lock and waits for a grace period before freeing it.
+	 */
+	rcu_read_lock();
+	if (READ_ONCE(data->phase) == NFMP_PHASE_LIVE)
+		nfmp_subflow_unlink(nf_ct_net(ct), nfmp_pernet(nf_ct_net(ct)), ct);
+	rcu_read_unlock();
+}
+
+static const struct nf_conntrack_expect_policy nfmp_expect_policy = {
+	.max_expected	= 0,
+	.timeout	= 1,
+	.name		= NFMP_HELPER_NAME,
+};
+
+struct nf_conntrack_helper nfmp_helper __read_mostly = {
+	.name		= NFMP_HELPER_NAME,
+	.me		= THIS_MODULE,
+	.tuple.src.l3num = NFPROTO_UNSPEC,
+	.tuple.dst.protonum = IPPROTO_TCP,
+	.data_len	= sizeof(struct nfmp_ct_data),
+	.help		= nfmp_helper_help,
+	.destroy	= nfmp_helper_destroy,
+	.expect_policy	= &nfmp_expect_policy,
+};
+
+static const struct nf_hook_ops nfmp_hook_ops[] = {
+	{
+		.hook		= nfmp_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		.priority	= NF_IP_PRI_CONNTRACK + 1,
+	},
+	{
+		.hook		= nfmp_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP_PRI_CONNTRACK + 1,
+	},
+	{
+		.hook		= nfmp_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		.priority	= NF_IP6_PRI_CONNTRACK + 1,
+	},
+	{
+		.hook		= nfmp_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP6_PRI_CONNTRACK + 1,
+	},
+};
+
+int nfmp_track_net_init(struct net *net)
+{
+	int ret;
+
+	ret = nf_ct_netns_get(net, NFPROTO_INET);
+	if (ret)
+		return ret;
+	ret = nf_register_net_hooks(net, nfmp_hook_ops, ARRAY_SIZE(nfmp_hook_ops));
+	if (ret)
+		goto err_put_conntrack;
+	return 0;
+
+err_put_conntrack:
+	nf_ct_netns_put(net, NFPROTO_INET);
+	return ret;
+}
+
+void nfmp_track_net_exit(struct net *net)
+{
+	nf_unregister_net_hooks(net, nfmp_hook_ops, ARRAY_SIZE(nfmp_hook_ops));
+	nf_ct_netns_put(net, NFPROTO_INET);
+}

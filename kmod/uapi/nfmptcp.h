@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * nfmptcp.h - generic netlink interface of nf_conntrack_mptcp.
+ * Kept identical to Documentation/netlink/specs/nfmptcp.yaml.
+ */
+#ifndef _UAPI_LINUX_NFMPTCP_H
+#define _UAPI_LINUX_NFMPTCP_H
+
+#define NFMPTCP_GENL_NAME	"nfmptcp"
+#define NFMPTCP_GENL_VERSION	1
+#define NFMPTCP_MCGRP_EVENTS	"events"
+
+enum nfmptcp_cmd {
+	NFMPTCP_CMD_UNSPEC,
+	NFMPTCP_CMD_CONN_GET,		/* dump all, or one by NFMPTCP_A_TOKEN */
+	NFMPTCP_CMD_CONN_FLUSH,		/* forget all tracked connections (admin) */
+	NFMPTCP_CMD_STATS_GET,
+	NFMPTCP_CMD_CONFIG_GET,
+	NFMPTCP_CMD_CONFIG_SET,		/* admin */
+
+	/* multicast events, group NFMPTCP_MCGRP_EVENTS */
+	NFMPTCP_EVENT_CONN_CREATED,
+	NFMPTCP_EVENT_CONN_ESTABLISHED,
+	NFMPTCP_EVENT_CONN_CLOSED,
+	NFMPTCP_EVENT_SF_ADDED,
+	NFMPTCP_EVENT_SF_ESTABLISHED,
+	NFMPTCP_EVENT_SF_CLOSED,
+	NFMPTCP_EVENT_ADDR_ANNOUNCED,
+	NFMPTCP_EVENT_ADDR_REMOVED,
+	NFMPTCP_EVENT_JOIN_INVALID,	/* unknown token or bad HMAC: see NFMPTCP_SF_A_VERDICT */
+	NFMPTCP_EVENT_ADD_ADDR_BAD_HMAC,
+	NFMPTCP_EVENT_FALLBACK,
+	NFMPTCP_EVENT_POLICY,		/* a policy acted on a packet */
+
+	__NFMPTCP_CMD_MAX
+};
+#define NFMPTCP_CMD_MAX (__NFMPTCP_CMD_MAX - 1)
+
+/* top-level attributes */
+enum nfmptcp_attr {
+	NFMPTCP_A_UNSPEC,
+	NFMPTCP_A_TOKEN,		/* u32: CONN_GET filter (either end's token) */
+	NFMPTCP_A_CONN,			/* nest: nfmptcp_conn_attr */
+	NFMPTCP_A_STATS,		/* nest: one u64 per enum nfmptcp_stat, type = stat */
+	NFMPTCP_A_CONFIG,		/* nest: nfmptcp_config_attr */
+	NFMPTCP_A_SUBFLOW,		/* nest: nfmptcp_sf_attr (events) */
+	NFMPTCP_A_ADDR,			/* nest: nfmptcp_addr_attr (events) */
+	__NFMPTCP_A_MAX
+};
+#define NFMPTCP_A_MAX (__NFMPTCP_A_MAX - 1)
+
+enum nfmptcp_conn_attr {
+	NFMPTCP_CONN_A_UNSPEC,
+	NFMPTCP_CONN_A_ID,		/* u32 */
+	NFMPTCP_CONN_A_FAMILY,		/* u8: AF_INET / AF_INET6 of the initial subflow */
+	NFMPTCP_CONN_A_VERSION,		/* u8 */
+	NFMPTCP_CONN_A_STATE,		/* u8: enum nfmptcp_conn_state */
+	NFMPTCP_CONN_A_END_REASON,	/* u8: enum nfmptcp_end_reason */
+	NFMPTCP_CONN_A_FLAGS,		/* u32: NFMPTCP_CONN_F_* */
+	NFMPTCP_CONN_A_TOKEN_CLIENT,	/* u32, when the client's key is known */
+	NFMPTCP_CONN_A_TOKEN_SERVER,	/* u32, when the server's key is known */
+	NFMPTCP_CONN_A_KEY_CLIENT,	/* u64, admin only */
+	NFMPTCP_CONN_A_KEY_SERVER,	/* u64, admin only */
+	NFMPTCP_CONN_A_NSUBFLOWS,	/* u8 */
+	NFMPTCP_CONN_A_AGE_MS,		/* u64 */
+	NFMPTCP_CONN_A_SUBFLOWS,	/* nest: nfmptcp_sf_attr, once per subflow (dumps) */
+	NFMPTCP_CONN_A_ADDRS,		/* nest: nfmptcp_addr_attr, once per address (dumps) */
+	NFMPTCP_CONN_A_PAD,
+	__NFMPTCP_CONN_A_MAX
+};
+#define NFMPTCP_CONN_A_MAX (__NFMPTCP_CONN_A_MAX - 1)
+
+/* NFMPTCP_CONN_A_FLAGS: same bits as the protocol core's connection flags */
+#define NFMPTCP_CONN_F_KEY_CLIENT	0x01
+#define NFMPTCP_CONN_F_KEY_SERVER	0x02
+#define NFMPTCP_CONN_F_CSUM		0x04
+#define NFMPTCP_CONN_F_FIN_CLIENT	0x08
+#define NFMPTCP_CONN_F_FIN_SERVER	0x10
+#define NFMPTCP_CONN_F_DSS_SEEN		0x20
+
+enum nfmptcp_conn_state {
+	NFMPTCP_STATE_SYN_SENT,
+	NFMPTCP_STATE_SYN_RCVD,
+	NFMPTCP_STATE_ESTABLISHED,
+	NFMPTCP_STATE_FALLBACK,
+	NFMPTCP_STATE_CLOSING,
+	NFMPTCP_STATE_CLOSED,
+};
+
+enum nfmptcp_end_reason {
+	NFMPTCP_END_NONE,
+	NFMPTCP_END_DATA_FIN,
+	NFMPTCP_END_FASTCLOSE,
+	NFMPTCP_END_TCPRST,
+	NFMPTCP_END_SUBFLOWS_GONE,
+	NFMPTCP_END_FALLBACK_SYNACK,
+	NFMPTCP_END_FALLBACK_NO_DSS,
+	NFMPTCP_END_FALLBACK_MP_FAIL,
+	NFMPTCP_END_FALLBACK_INFINITE,
+};
+
+enum nfmptcp_sf_attr {
+	NFMPTCP_SF_A_UNSPEC,
+	NFMPTCP_SF_A_FAMILY,		/* u8: AF_INET / AF_INET6 */
+	NFMPTCP_SF_A_SADDR4,		/* be32, original direction */
+	NFMPTCP_SF_A_DADDR4,		/* be32 */
+	NFMPTCP_SF_A_SADDR6,		/* binary, 16 bytes */
+	NFMPTCP_SF_A_DADDR6,		/* binary, 16 bytes */
+	NFMPTCP_SF_A_SPORT,		/* be16 */
+	NFMPTCP_SF_A_DPORT,		/* be16 */
+	NFMPTCP_SF_A_OPENER,		/* u8: NFMPTCP_END_CLIENT / _SERVER */
+	NFMPTCP_SF_A_VERDICT,		/* u8: enum nfmptcp_verdict */
+	NFMPTCP_SF_A_FLAGS,		/* u8: NFMPTCP_SF_F_* */
+	NFMPTCP_SF_A_ADDR_ID_ORIG,	/* u8: opener's address id (joins) */
+	NFMPTCP_SF_A_ADDR_ID_REPLY,	/* u8: responder's address id (joins) */
+	NFMPTCP_SF_A_TOKEN,		/* u32: token a join asked for (events) */
+	__NFMPTCP_SF_A_MAX
+};
+#define NFMPTCP_SF_A_MAX (__NFMPTCP_SF_A_MAX - 1)
+
+#define NFMPTCP_END_CLIENT	0
+#define NFMPTCP_END_SERVER	1
+
+/* NFMPTCP_SF_A_FLAGS */
+#define NFMPTCP_SF_F_JOIN		0x01
+#define NFMPTCP_SF_F_BACKUP_ORIG	0x02
+#define NFMPTCP_SF_F_BACKUP_REPLY	0x04
+#define NFMPTCP_SF_F_ESTABLISHED	0x08
+#define NFMPTCP_SF_F_CLOSED		0x10
+
+enum nfmptcp_verdict {
+	NFMPTCP_VERDICT_PENDING,
+	NFMPTCP_VERDICT_VALID,
+	NFMPTCP_VERDICT_UNKNOWN_TOKEN,
+	NFMPTCP_VERDICT_BAD_HMAC,
+	NFMPTCP_VERDICT_FALLBACK,
+	NFMPTCP_VERDICT_INVALID,
+};
+
+enum nfmptcp_addr_attr {
+	NFMPTCP_ADDR_A_UNSPEC,
+	NFMPTCP_ADDR_A_ID,		/* u8 */
+	NFMPTCP_ADDR_A_FAMILY,		/* u8: AF_INET / AF_INET6 */
+	NFMPTCP_ADDR_A_ADDR4,		/* be32 */
+	NFMPTCP_ADDR_A_ADDR6,		/* binary, 16 bytes */
+	NFMPTCP_ADDR_A_PORT,		/* be16, only when the option carried one */
+	NFMPTCP_ADDR_A_SENDER,		/* u8: NFMPTCP_END_* */
+	NFMPTCP_ADDR_A_FLAGS,		/* u8: NFMPTCP_ADDR_F_* */
+	__NFMPTCP_ADDR_A_MAX
+};
+#define NFMPTCP_ADDR_A_MAX (__NFMPTCP_ADDR_A_MAX - 1)
+
+#define NFMPTCP_ADDR_F_ECHOED	0x01
+#define NFMPTCP_ADDR_F_REMOVED	0x02
+
+/*
+ * Per-netns counters. Also the attribute types of the NFMPTCP_A_STATS nest
+ * (each a u64), hence the unused 0.
+ */
+enum nfmptcp_stat {
+	NFMPTCP_STAT_UNSPEC,
+	NFMPTCP_STAT_CONN_SEEN,
+	NFMPTCP_STAT_CONN_ACTIVE,	/* gauge */
+	NFMPTCP_STAT_CONN_CLOSED,
+	NFMPTCP_STAT_SF_SEEN,
+	NFMPTCP_STAT_JOIN_VALID,
+	NFMPTCP_STAT_JOIN_UNKNOWN_TOKEN,
+	NFMPTCP_STAT_JOIN_BAD_HMAC,
+	NFMPTCP_STAT_FALLBACK,
+	NFMPTCP_STAT_ADD_ADDR_SEEN,
+	NFMPTCP_STAT_ADD_ADDR_BAD_HMAC,
+	NFMPTCP_STAT_ADD_ADDR_REWRITTEN,
+	NFMPTCP_STAT_ADD_ADDR_DROPPED,
+	NFMPTCP_STAT_RM_ADDR_SEEN,
+	NFMPTCP_STAT_OPT_MALFORMED,
+	NFMPTCP_STAT_OPT_STRIPPED,
+	NFMPTCP_STAT_TABLE_FULL,
+	NFMPTCP_STAT_SF_LIMIT,
+	NFMPTCP_STAT_ALLOC_FAIL,
+	NFMPTCP_STAT_JOIN_RELATED,	/* joins marked RELATED in conntrack */
+	__NFMPTCP_STAT_MAX
+};
+#define NFMPTCP_STAT_MAX (__NFMPTCP_STAT_MAX - 1)
+
+enum nfmptcp_config_attr {
+	NFMPTCP_CFG_A_UNSPEC,
+	NFMPTCP_CFG_A_MAX_CONNS,	/* u32, 1..4194304 */
+	NFMPTCP_CFG_A_MAX_SUBFLOWS,	/* u32, 1..64 per connection */
+	NFMPTCP_CFG_A_JOIN_RELATED,	/* u8 bool: joins to known connections are RELATED */
+	__NFMPTCP_CFG_A_MAX
+};
+#define NFMPTCP_CFG_A_MAX (__NFMPTCP_CFG_A_MAX - 1)
+
+#endif /* _UAPI_LINUX_NFMPTCP_H */
