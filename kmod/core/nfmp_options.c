@@ -400,7 +400,7 @@ const char *nfmp_subtype_name(unsigned int subtype)
 		[NFMP_MP_TCPRST]	= "mp-tcprst",
 	};
 
-	if (subtype < sizeof(names) / sizeof(names[0]))
+	if (subtype < ARRAY_SIZE(names))
 		return names[subtype];
 	if (subtype == NFMP_MP_EXPERIMENTAL)
 		return "experimental";
