@@ -361,11 +361,12 @@ static void nfmp_track_live(struct net *net, struct nfmp_net *nn, struct nf_conn
 	spin_unlock_bh(&conn->lock);
 
 	nfmp_count_malformed(nn, &opts);
+	/* A key learned (the server's comes alone on the SYN/ACK): index its token. */
+	if (unlikely((READ_ONCE(conn->pc.flags) & NFMP_CONN_F_KEYS) != READ_ONCE(conn->hashed)))
+		nfmp_conn_hash_tokens(nn, conn);
 	if (likely(!ev))
 		return;
 
-	if ((conn->pc.flags & NFMP_CONN_F_KEYS) != conn->hashed)
-		nfmp_conn_hash_tokens(nn, conn);
 	if (ev & NFMP_EV_KEYS_LEARNED)
 		nfmp_conn_prepare_hmac_once(conn);
 
