@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# deps.sh - install what building and testing nf-mptcp needs (Debian 12).
+# Fast no-op when everything is present; otherwise apt-get update + install.
+set -euo pipefail
+
+PKGS=(
+	linux-image-amd64 linux-headers-amd64	# kernel the VM boots + headers to build for
+	qemu-system-x86 busybox-static cpio kmod xz-utils	# the test VM
+	iproute2 nftables ethtool procps iputils-ping tshark	# test tools in the guest
+	libmnl-dev libnftnl-dev libpcap-dev libssl-dev	# userspace
+	clang gcc make pkg-config
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages: ${missing[*]}" >&2
+	echo "deps: run 'sudo make deps' (or apt-get install them)" >&2
+	exit 1
+fi
+echo "deps: installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer no, non-interactively.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+	-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+	"${missing[@]}" >/tmp/nfm-deps-apt.log 2>&1 || {
+	tail -n 40 /tmp/nfm-deps-apt.log >&2
+	echo "deps: apt-get install failed (full log: /tmp/nfm-deps-apt.log)" >&2
+	exit 1
+}
+echo "deps: done"
