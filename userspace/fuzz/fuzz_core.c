@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/* fuzz_core.c - libFuzzer target: arbitrary bytes through the option parser and the engine. */
+
+/*
+ * Input: one mode byte, then packets of [tcp flags][dir | subflow << 1 | payload << 3]
+ * [option length % 41][option bytes...] fed to one connection and four subflows
+ * (subflow 0 is meant to be the initial one, but any may start it). Mode bits:
+ *   0-1  version for the extra stand-alone parses (0, 1, unknown)
+ *   2    give the engine precomputed HMAC states once the keys are known
+ *   3    replace MP_JOIN SYN tokens by the connection's real tokens
+ *   4    replace join and ADD_ADDR HMACs by the right ones (reach the VALID paths)
+ * Besides memory safety (ASan/UBSan), it checks invariants of the results.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "nfmp_engine.h"
+
+#define FUZZ_NSF	4
+#define FUZZ_MAX_PKTS	64
+
+#define FUZZ_ASSERT(c)	do { if (!(c)) __builtin_trap(); } while (0)
+
+static void fuzz_check_opts(const struct nfmp_opts *o, int n, const u8 *opts, unsigned int len)
+{
+	FUZZ_ASSERT(n == o->n_mptcp);
+	FUZZ_ASSERT(!(o->present & ~0x1ff) && !(o->malformed & ~0x1ff));
+	/* The fast path and the parser walk the list the same way. */
+	FUZZ_ASSERT(nfmp_has_mptcp_option(opts, len) == (n > 0));
+	if (o->present & NFMP_SUBTYPE_BIT(NFMP_ADD_ADDR)) {
+		FUZZ_ASSERT(o->add_addr.family == 4 || o->add_addr.family == 6);
+		FUZZ_ASSERT(o->add_addr.offset + o->add_addr.len <= len);
+		FUZZ_ASSERT(opts[o->add_addr.offset] == NFMP_TCPOPT_MPTCP);
+	}
+	if (o->present & NFMP_SUBTYPE_BIT(NFMP_REMOVE_ADDR))
+		FUZZ_ASSERT(o->rm_addr.nids >= 1 && o->rm_addr.nids <= NFMP_MAX_RM_IDS);
+	FUZZ_ASSERT(strcmp(nfmp_subtype_name(o->n_unknown & 0xf), "") != 0);
+}
+
+static void fuzz_check_conn(const struct nfmp_conn *c)
+{
+	unsigned int s;
+	u32 token;
+
+	FUZZ_ASSERT(c->state <= NFMP_CONN_CLOSED && c->end_reason <= NFMP_END_FALLBACK_INFINITE);
+	FUZZ_ASSERT(c->version == NFMP_VERSION_0 || c->version == NFMP_VERSION_1);
+	FUZZ_ASSERT(strcmp(nfmp_conn_state_name(c->state), "?"));
+	FUZZ_ASSERT(strcmp(nfmp_end_reason_name(c->end_reason), "?"));
+	for (s = 0; s < 2; s++) {
+		if (!(c->flags & (s ? NFMP_CONN_F_KEY_SERVER : NFMP_CONN_F_KEY_CLIENT)))
+			continue;
+		nfmp_key_to_token(c->version, c->key[s], &token, NULL);
+		FUZZ_ASSERT(token == c->token[s]);
+		FUZZ_ASSERT(nfmp_conn_token_owner(c, token) >= 0);
+	}
+	if (c->state == NFMP_CONN_ESTABLISHED)
+		FUZZ_ASSERT((c->flags & NFMP_CONN_F_KEYS) == NFMP_CONN_F_KEYS);
+}
+
+/* Mode bit 4: make the HMACs right so that the success paths get exercised too. */
+static void fuzz_fix_hmacs(const struct nfmp_conn *c, const struct nfmp_subflow *sf,
+			   const struct nfmp_pkt *pkt, struct nfmp_opts *o)
+{
+	u8 sender = pkt->dir == NFMP_DIR_ORIG ? sf->opener : !sf->opener;
+	struct nfmp_hmac_key hk;
+	u8 mac[32];
+
+	if ((c->flags & NFMP_CONN_F_KEYS) != NFMP_CONN_F_KEYS)
+		return;
+	if (o->present & NFMP_SUBTYPE_BIT(NFMP_MP_JOIN)) {
+		nfmp_hmac_key_init(&hk, c->version, c->key[sender], c->key[!sender]);
+		if (o->join.form == NFMP_JOIN_SYNACK)
+			o->join.hmac64 = nfmp_join_hmac64(&hk, o->join.nonce,
+							  sf->nonce[NFMP_DIR_ORIG]);
+		if (o->join.form == NFMP_JOIN_ACK) {
+			nfmp_join_hmac(&hk, sf->nonce[NFMP_DIR_ORIG], sf->nonce[NFMP_DIR_REPLY],
+				       mac);
+			memcpy(o->join.hmac160, mac, 20);
+		}
+	}
+	if ((o->present & NFMP_SUBTYPE_BIT(NFMP_ADD_ADDR)) && o->add_addr.has_hmac) {
+		nfmp_hmac_key_init(&hk, c->version, c->key[sender], c->key[!sender]);
+		o->add_addr.hmac = nfmp_add_addr_hmac(&hk, o->add_addr.addr_id, o->add_addr.family,
+						      o->add_addr.addr, o->add_addr.port);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	static const u8 versions[4] = { NFMP_VERSION_0, NFMP_VERSION_1, NFMP_VERSION_UNKNOWN,
+					NFMP_VERSION_UNKNOWN };
+	struct nfmp_subflow sf[FUZZ_NSF];
+	bool started[FUZZ_NSF] = { false };
+	struct nfmp_hmac_key hk[2];
+	bool conn_started = false;
+	struct nfmp_conn conn;
+	struct nfmp_result res;
+	struct nfmp_opts o, o2;
+	struct nfmp_pkt pkt;
+	unsigned int i, olen, npkt = 0;
+	const u8 *opts;
+	u8 mode, b, idx;
+	int n, owner;
+
+	if (size < 1)
+		return 0;
+	mode = data[0];
+	i = 1;
+	memset(&conn, 0, sizeof(conn));
+
+	while (i + 3 <= size && npkt++ < FUZZ_MAX_PKTS) {
+		pkt.tcp_flags = data[i] & (NFMP_TCP_FIN | NFMP_TCP_SYN | NFMP_TCP_RST |
+					   NFMP_TCP_ACK);
+		b = data[i + 1];
+		olen = data[i + 2] % 41;
+		i += 3;
+		if (olen > size - i)
+			olen = size - i;
+		/* A private copy, so that ASan sees any read past the option area. */
+		opts = NULL;
+		if (olen) {
+			u8 *copy = malloc(olen);
+
+			memcpy(copy, data + i, olen);
+			opts = copy;
+		}
+		i += olen;
+		pkt.dir = b & 1;
+		idx = (b >> 1) & (FUZZ_NSF - 1);
+		pkt.payload_len = (b >> 3) * 100;
+		pkt.opts = &o;
+
+		n = nfmp_parse_options(opts, olen, pkt.tcp_flags, versions[mode & 3], &o2);
+		fuzz_check_opts(&o2, n, opts, olen);
+		n = nfmp_parse_options(opts, olen, pkt.tcp_flags,
+				       conn_started ? conn.version : NFMP_VERSION_UNKNOWN, &o);
+		fuzz_check_opts(&o, n, opts, olen);
+
+		memset(&res, 0, sizeof(res));
+		if (!started[idx]) {
+			if ((pkt.tcp_flags & (NFMP_TCP_SYN | NFMP_TCP_ACK)) != NFMP_TCP_SYN)
+				goto next;
+			if (!conn_started && nfmp_conn_start(&conn, &sf[idx], &pkt, &res)) {
+				conn_started = started[idx] = true;
+			} else if (o.present & NFMP_SUBTYPE_BIT(NFMP_MP_JOIN)) {
+				if ((mode & 0x08) && conn_started)
+					o.join.token = conn.token[pkt.dir];
+				owner = conn_started ? nfmp_conn_token_owner(&conn, o.join.token) : -1;
+				nfmp_join_start(conn_started ? &conn : NULL, &sf[idx], owner, &pkt,
+						&res);
+				started[idx] = true;
+			}
+			goto next;
+		}
+
+		if (conn_started && (mode & 0x10))
+			fuzz_fix_hmacs(&conn, &sf[idx], &pkt, &o);
+		if (conn_started && (o.present & NFMP_SUBTYPE_BIT(NFMP_MP_JOIN)) &&
+		    o.join.form == NFMP_JOIN_SYNACK && (sf[idx].flags & NFMP_SF_F_JOIN))
+			nfmp_join_synack_matches(&conn, &sf[idx], &o.join);
+		nfmp_engine_packet(conn_started ? &conn : NULL, &sf[idx], &pkt, &res);
+		if ((res.events & NFMP_EV_KEYS_LEARNED) && (mode & 0x04)) {
+			nfmp_conn_prepare_hmac(&conn, hk);
+			conn.hk = hk;
+		}
+next:
+		FUZZ_ASSERT(res.sender <= NFMP_SERVER);
+		if (started[idx]) {
+			FUZZ_ASSERT(sf[idx].verdict <= NFMP_VERDICT_INVALID);
+			FUZZ_ASSERT(strcmp(nfmp_verdict_name(sf[idx].verdict), "?"));
+		}
+		if (conn_started)
+			fuzz_check_conn(&conn);
+		free((void *)opts);
+	}
+	return 0;
+}
