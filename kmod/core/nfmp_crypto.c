@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* nfmp_crypto.c - MPTCP tokens, IDSNs and HMACs (RFC 8684 §3.1, §3.2, §3.4.1; RFC 6824 §3.1). */
+/* nfmp_crypto.c - MPTCP tokens, IDSNs and HMACs (RFC 8684 §3.1, §3.2, §3.4.1; RFC 6824). */
 
 #include "nfmp_crypto.h"
 
