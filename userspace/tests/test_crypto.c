@@ -167,7 +167,7 @@ static void test_tokens(void)
 	u32 token;
 	u64 idsn;
 
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(v); i++) {
 		nfmp_key_to_token(v[i].version, v[i].key, &token, &idsn);
 		NFMP_CHECKF(token == v[i].token && idsn == v[i].idsn, "vector %u", i);
 	}
