@@ -22,7 +22,7 @@ else
 fi
 # conntrack must be active in the router netns for the module to see the
 # flows: a conntrack-using rule set there does it, as on a real firewall.
-nfm_topo_setup --signal || { nfm_fail "topology" "setup failed"; nfm_exit; }
+nfm_topo_setup --signal --signal6 || { nfm_fail "topology" "setup failed"; nfm_exit; }
 if command -v nft >/dev/null; then
 	nfm_ns_exec router nft -f - <<'NFT' || nfm_fail "router ruleset" "nft failed"
 table inet nfm_test {
@@ -64,6 +64,22 @@ nfm_assert_nstat_ge server MPTcpExtMPJoinSynRx 1
 nfm_assert_nstat_ge client MPTcpExtMPJoinSynAckRx 1
 nfm_assert_nstat_ge server MPTcpExtMPJoinAckRx 1
 nfm_assert_nstat_ge client MPTcpExtAddAddr 1
+
+# IPv6: the client's subflow endpoint is IPv4-only, so the extra subflow
+# comes from the server's fd00:4::1 announcement.
+joins=$(nfm_nstat server MPTcpExtMPJoinAckRx)
+if nfm_xfer -a fd00:3::1 -s 1M -t 60 -w 2; then
+	nfm_pass "IPv6 transfer 1M client->server, byte-exact"
+else
+	nfm_fail "IPv6 transfer 1M client->server" "mptcp_xfer failed"
+fi
+nfm_log "client v6: $(tr '\n' ' ' <"$NFM_XFER_CLIENT_REPORT" 2>/dev/null)"
+joins6=$(nfm_nstat server MPTcpExtMPJoinAckRx)
+if [ "$joins6" -gt "$joins" ]; then
+	nfm_pass "IPv6 connection joined a subflow ($joins -> $joins6 MPJoinAckRx)"
+else
+	nfm_fail "IPv6 connection joined a subflow" "MPJoinAckRx stayed at $joins"
+fi
 
 # tear down the traffic before unloading: conntrack entries hold the module
 ip netns del "$NFM_NS_ROUTER" 2>/dev/null
