@@ -58,7 +58,7 @@ demo: deps
 
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $(KVER)
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KVER)
 ifneq ($(HAVE_USERSPACE),)
 	$(MAKE) -C userspace install
 endif
