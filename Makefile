@@ -18,7 +18,7 @@ export KVER KDIR
 
 CC ?= gcc
 TOOLS_CFLAGS ?= -O2 -g -Wall -Wextra
-TOOLS := selftests/tools/mptcp_xfer
+TOOLS := selftests/tools/mptcp_xfer selftests/tools/mptcp_forge
 
 HAVE_USERSPACE := $(wildcard userspace/Makefile)
 
@@ -40,6 +40,9 @@ tools: $(TOOLS)
 
 selftests/tools/mptcp_xfer: selftests/tools/mptcp_xfer.c
 	$(CC) $(TOOLS_CFLAGS) -o $@ $< -lpthread
+
+selftests/tools/mptcp_forge: selftests/tools/mptcp_forge.c
+	$(CC) $(TOOLS_CFLAGS) -o $@ $<
 
 deps:
 	@scripts/deps.sh

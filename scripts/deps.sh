@@ -7,7 +7,7 @@ set -euo pipefail
 PKGS=(
 	linux-image-amd64 linux-headers-amd64	# kernel the VM boots + headers to build for
 	qemu-system-x86 busybox-static cpio kmod xz-utils	# the test VM
-	iproute2 nftables ethtool procps iputils-ping tshark	# test tools in the guest
+	iproute2 nftables ethtool procps iputils-ping tshark jq	# test tools in the guest
 	libmnl-dev libnftnl-dev libpcap-dev libssl-dev	# userspace
 	clang gcc make pkg-config
 )
