@@ -60,6 +60,7 @@ fi
 echo "# --- selftests in the VM"
 vm_start=$SECONDS
 RESULTS_DIR=$OUT/vm-results
+export VM_TIMEOUT=${VM_TIMEOUT:-1800}	# all VM tests in one boot
 mkdir -p "$RESULTS_DIR"
 RESULTS_DIR=$RESULTS_DIR selftests/vm-run selftests/run-tests ${TESTS:-}
 vrc=$?
