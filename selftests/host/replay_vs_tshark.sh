@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# replay_vs_tshark.sh - `nfmptcp replay -j` must group subflows into MPTCP
+# connections exactly as Wireshark's MPTCP analysis does, and derive the same
+# tokens, on every capture in selftests/captures/ (or the files given).
+#
+# Usage: selftests/host/replay_vs_tshark.sh [CAPTURE...]
+# Runs on the host (no VM): needs userspace/nfmptcp (make -C userspace),
+# tshark and python3. Prints TAP; exit 0 all passed, 1 a failure, 4 skipped.
+#
+# tshark 4.0: with mptcp.analyze_mptcp every packet of an MPTCP subflow carries
+# mptcp.stream (the connection) once the connection is known; mptcp.expected_token
+# is the token of the key a packet carries (tcp.options.mptcp.sendkey). A plain
+# TCP stream, or an MP_CAPABLE SYN that was never answered with MP_CAPABLE,
+# has no mptcp.stream: such connections are compared only if tshark has them.
+set -u
+
+HERE=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+NFMPTCP=${NFMPTCP:-$REPO/userspace/nfmptcp}
+TEST=replay_vs_tshark
+n=0
+nfail=0
+nskip=0
+
+pass() { n=$((n + 1)); echo "ok $n - $TEST: $1"; }
+fail() { n=$((n + 1)); nfail=$((nfail + 1)); echo "not ok $n - $TEST: $1${2:+ # $2}"; }
+skip() {
+	if [ "${CI:-}" = true ]; then fail "$1" "skipped in CI: $2"; return; fi
+	n=$((n + 1)); nskip=$((nskip + 1)); echo "ok $n - $TEST: $1 # SKIP $2"
+}
+finish() {
+	echo "1..$n"
+	[ $nfail -gt 0 ] && exit 1
+	[ $n -gt 0 ] && [ $nskip -eq $n ] && exit 4
+	exit 0
+}
+
+for c in tshark python3; do
+	command -v $c >/dev/null || { skip "prerequisites" "$c not found"; finish; }
+done
+[ -x "$NFMPTCP" ] || { skip "prerequisites" "$NFMPTCP not built (make -C userspace)"; finish; }
+
+if [ $# -gt 0 ]; then
+	captures=("$@")
+else
+	captures=("$REPO"/selftests/captures/*.pcap "$REPO"/selftests/captures/*.pcapng)
+fi
+
+tmp=$(mktemp -d /tmp/nfm-replay-tshark.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+# Both sides reduced to one line per connection: "tuple tuple ... | token token",
+# a tuple being the subflow's two endpoints in sorted order.
+cat >"$tmp/groups.py" <<'PY'
+import json, sys
+
+def ep(a, p):
+    return ("[%s]:%s" if ":" in a else "%s:%s") % (a, p)
+
+def canon(a, pa, b, pb):
+    return "-".join(sorted([ep(a, pa), ep(b, pb)]))
+
+def show(groups):
+    for tuples, tokens in sorted(groups):
+        print(" ".join(tuples), "|", " ".join(tokens))
+
+mode, path = sys.argv[1], sys.argv[2]
+groups = []
+if mode == "tshark":
+    streams = {}          # tcp.stream -> (tuple, mptcp.stream)
+    tokens = {}           # mptcp.stream -> tokens seen
+    for line in open(path):
+        f = line.rstrip("\n").split("\t")
+        if len(f) < 9 or not f[0]:
+            continue
+        tcp, mp, s4, d4, s6, d6, sp, dp, tok = f[:9]
+        src, dst = (s4, d4) if s4 else (s6, d6)
+        t, m = streams.get(tcp, (canon(src, sp, dst, dp), ""))
+        if mp:
+            m = mp
+        streams[tcp] = (t, m)
+        if mp and tok:
+            for x in tok.split(","):
+                tokens.setdefault(mp, set()).add("%08x" % int(x, 0))
+    conns = {}
+    for t, m in streams.values():
+        if m:
+            conns.setdefault(m, []).append(t)
+    for m, ts in conns.items():
+        groups.append((sorted(ts), sorted(tokens.get(m, ()))))
+else:
+    doc = json.load(open(path))
+    for c in doc["connections"]:
+        ts = sorted(canon(s["src"], s["sport"], s["dst"], s["dport"]) for s in c["subflows"])
+        toks = sorted(c[e]["token"] for e in ("client", "server") if c[e]["token"])
+        groups.append((ts, toks, c))
+    if mode == "replay-all":
+        groups = [(t, k) for t, k, c in groups]
+    else:
+        # tshark knows a connection only once an MP_CAPABLE SYN/ACK answered:
+        # drop those that fell back at the SYN/ACK or never got one
+        groups = [(t, k) for t, k, c in groups
+                  if c["server"]["key"] is not None]
+show(groups)
+PY
+
+for cap in "${captures[@]}"; do
+	[ -e "$cap" ] || continue
+	name=$(basename "$cap")
+	if ! "$NFMPTCP" -j replay "$cap" >"$tmp/replay.json" 2>"$tmp/replay.err"; then
+		fail "$name: nfmptcp replay -j exits 0" "$(head -c 200 "$tmp/replay.err")"
+		continue
+	fi
+	if ! python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/replay.json" 2>/dev/null; then
+		fail "$name: replay -j prints valid JSON"
+		continue
+	fi
+	pass "$name: replay -j prints valid JSON"
+
+	tshark -r "$cap" -o mptcp.analyze_mptcp:TRUE -T fields -E separator=/t -E occurrence=a \
+		-E aggregator=, -e tcp.stream -e mptcp.stream -e ip.src -e ip.dst \
+		-e ipv6.src -e ipv6.dst -e tcp.srcport -e tcp.dstport -e mptcp.expected_token \
+		>"$tmp/tshark.txt" 2>"$tmp/tshark.err"
+	python3 "$tmp/groups.py" tshark "$tmp/tshark.txt" >"$tmp/t.groups"
+	python3 "$tmp/groups.py" replay "$tmp/replay.json" >"$tmp/r.groups"
+
+	# grouping: the tuple part of each line must match one for one
+	cut -d'|' -f1 "$tmp/t.groups" | sort >"$tmp/t.tuples"
+	cut -d'|' -f1 "$tmp/r.groups" | sort >"$tmp/r.tuples"
+	nconn=$(wc -l <"$tmp/t.tuples")
+	if [ "$nconn" -eq 0 ]; then
+		# no MPTCP connection per tshark: replay must not claim one either
+		if [ -s "$tmp/r.tuples" ]; then
+			fail "$name: no MPTCP connection, as tshark" "replay: $(tr '\n' ';' <"$tmp/r.tuples")"
+		else
+			pass "$name: no MPTCP connection, as tshark"
+		fi
+	elif diff -u "$tmp/t.tuples" "$tmp/r.tuples" >"$tmp/diff"; then
+		pass "$name: $nconn connections grouped as tshark"
+	else
+		sed 's/^/# /' "$tmp/diff"
+		fail "$name: connections grouped as tshark" "see diff"
+	fi
+
+	# tokens: each token tshark derived must be the same connection's token in replay
+	if diff -u "$tmp/t.groups" "$tmp/r.groups" >"$tmp/diff"; then
+		pass "$name: tokens equal tshark's"
+	else
+		sed 's/^/# /' "$tmp/diff"
+		fail "$name: tokens equal tshark's" "see diff"
+	fi
+done
+[ $n -eq 0 ] && skip "captures" "no capture files found"
+finish
