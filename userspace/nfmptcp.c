@@ -15,8 +15,9 @@
 #define NFM_COMMANDS(X)								\
 	X(show,    "[TOKEN]",      "MPTCP connections the gateway tracks")	\
 	X(stats,   "",             "gateway counters")				\
-	X(monitor, "",             "print gateway events as they happen")	\
-	X(config,  "[KEY VALUE]",  "show or set limits and policies")		\
+	X(monitor, "[-c N -t S]",  "print gateway events as they happen")	\
+	X(config,  "[KEY [VAL]]",  "show or set limits and policies")		\
+	X(flush,   "",             "forget every tracked connection")		\
 	X(replay,  "FILE.pcap",    "decode the MPTCP connections in a capture")
 
 #define NFM_DECLARE(name, args, summary) \
