@@ -105,6 +105,21 @@ else:
 show(groups)
 PY
 
+# clean errors: message on stderr, exit 1, nothing on stdout
+printf 'not a capture\n' >"$tmp/text.pcap"
+python3 -c 'import struct,sys; open(sys.argv[1],"wb").write(struct.pack("<IHHiIII",0xa1b2c3d4,2,4,0,0,65535,105))' \
+	"$tmp/wlan.pcap"
+for bad in "$tmp/missing.pcap:No such file" "$tmp/text.pcap:format" "$tmp/wlan.pcap:unsupported link type"; do
+	f=${bad%%:*} msg=${bad#*:}
+	"$NFMPTCP" replay "$f" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q "$msg" "$tmp/err"; then
+		pass "error: $(basename "$f") -> exit 1, '$msg'"
+	else
+		fail "error: $(basename "$f") -> exit 1, '$msg'" "rc $rc: $(head -c 120 "$tmp/err")"
+	fi
+done
+
 for cap in "${captures[@]}"; do
 	[ -e "$cap" ] || continue
 	name=$(basename "$cap")
