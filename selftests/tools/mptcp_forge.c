@@ -100,18 +100,16 @@ static int send_segment(int fd, const struct forge *fg, uint32_t seq, uint32_t a
 	return 0;
 }
 
-/* Wait for the SYN/ACK answering our SYN; returns its sequence number. */
-static int wait_synack(const struct forge *fg, uint32_t *peer_isn)
+/*
+ * Wait on @fd (a raw TCP socket opened before the SYN went out, so the answer
+ * cannot slip past) for the SYN/ACK answering our SYN; returns its sequence number.
+ */
+static int wait_synack(int fd, const struct forge *fg, uint32_t *peer_isn)
 {
 	struct timespec start, now;
 	uint8_t buf[2048];
-	int fd, left;
+	int left;
 
-	fd = socket(AF_INET, SOCK_RAW, IPPROTO_TCP);
-	if (fd < 0) {
-		perror("mptcp_forge: raw receive socket");
-		return -1;
-	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -133,11 +131,9 @@ static int wait_synack(const struct forge *fg, uint32_t *peer_isn)
 			continue;
 		if (th->syn && th->ack) {
 			*peer_isn = ntohl(th->seq);
-			close(fd);
 			return 0;
 		}
 	}
-	close(fd);
 	return 1;
 }
 
@@ -146,7 +142,7 @@ int main(int argc, char **argv)
 	struct forge fg = { .timeout_ms = 3000 };
 	uint8_t syn_opt[12], ack_opt[24];
 	uint32_t peer_isn;
-	int o, fd, one = 1, have = 0;
+	int o, fd, rx = -1, one = 1, have = 0;
 
 	srandom(time(NULL) ^ getpid());
 	fg.sport = 20000 + random() % 20000;
@@ -175,6 +171,13 @@ int main(int argc, char **argv)
 		perror("mptcp_forge: raw socket");
 		return 1;
 	}
+	if (fg.bad_ack) {
+		rx = socket(AF_INET, SOCK_RAW, IPPROTO_TCP);
+		if (rx < 0) {
+			perror("mptcp_forge: raw receive socket");
+			return 1;
+		}
+	}
 
 	/* MP_JOIN SYN (RFC 8684 §3.2): subtype 1, address id 7, token, nonce */
 	syn_opt[0] = 30;
@@ -190,7 +193,7 @@ int main(int argc, char **argv)
 	if (!fg.bad_ack)
 		return 0;
 
-	if (wait_synack(&fg, &peer_isn)) {
+	if (wait_synack(rx, &fg, &peer_isn)) {
 		fprintf(stderr, "mptcp_forge: no SYN/ACK within %d ms\n", fg.timeout_ms);
 		return 2;
 	}
