@@ -33,7 +33,7 @@ table inet nfm_test {
 NFT
 
 # Hold the connection open long enough to look at it (TCG is slow).
-nfm_xfer -s 64k -w 12 -t 60 >"$NFM_TMP/xfer.log" 2>&1 &
+nfm_xfer -s 64k -w 20 -t 60 >"$NFM_TMP/xfer.log" 2>&1 &
 xfer=$!
 NFM_PIDS+=("$xfer")
 
@@ -119,7 +119,8 @@ if [ -n "${id:-}" ]; then
 		nfm_check "show $t finds connection $id" [ "$got" = "$id" ]
 	done
 	nfm_check "table has a header line" grep -Eq "^ID .*STATE" "$NFM_TMP/table.txt"
-	if grep -Eq "^$id +ipv4 +1 +established" "$NFM_TMP/table.txt"; then
+	# the connection may be closing by now on a slow machine: any state will do
+	if grep -Eq "^$id +ipv4 +1 +(established|closing|closed) +$tc +$ts +[0-9]+ " "$NFM_TMP/table.txt"; then
 		nfm_pass "table row for connection $id"
 	else
 		nfm_fail "table row for connection $id" "$(head -n2 "$NFM_TMP/table.txt" | tail -n1)"
