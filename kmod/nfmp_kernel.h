@@ -21,6 +21,7 @@ enum nfmp_phase {
 	NFMP_PHASE_NONE,	/* helper attached by the user (`ct helper set`), nothing seen yet */
 	NFMP_PHASE_EMBRYO_MPC,	/* MP_CAPABLE SYN seen, conntrack not confirmed yet */
 	NFMP_PHASE_EMBRYO_JOIN,	/* MP_JOIN SYN seen, conntrack not confirmed yet */
+	NFMP_PHASE_COMMITTING,	/* being linked, under nfmp_net.lock */
 	NFMP_PHASE_LIVE,	/* linked into a connection */
 	NFMP_PHASE_ORPHAN,	/* join with an unknown token, or the connection could not be had */
 	NFMP_PHASE_DEAD,	/* detached on netns exit or module unload */
@@ -46,9 +47,13 @@ struct nfmp_ct_data {
 		} embryo;
 	};
 	struct nfmp_subflow	sf;		/* under conn->lock once live */
-	u8			phase;		/* enum nfmp_phase */
-	u8			l3num;		/* NFPROTO_IPV4 / _IPV6, for dumps */
-	u16			reserved;
+	/*
+	 * enum nfmp_phase. Embryo -> DEAD (->destroy) and embryo -> COMMITTING
+	 * (first packet after confirmation) race and are decided by cmpxchg(),
+	 * so that ->destroy of an embryo needs no per-netns state: it may run
+	 * after the netns' state is gone (module unload).
+	 */
+	u32			phase;
 };
 
 /* Addresses announced by the ends of one connection (allocated on the first ADD_ADDR). */

@@ -147,7 +147,6 @@ static void nfmp_track_syn(struct net *net, struct nfmp_net *nn, struct sk_buff 
 	}
 	data = (struct nfmp_ct_data *)help->data;
 	memset(data, 0, sizeof(*data));
-	data->l3num = nf_ct_l3num(ct);
 
 	if (opts.present & NFMP_SUBTYPE_BIT(NFMP_MP_CAPABLE)) {
 		data->embryo.version = opts.mpc.version;
@@ -211,19 +210,32 @@ static struct nfmp_kconn *nfmp_commit(struct net *net, struct nfmp_net *nn, stru
 	struct nfmp_kconn *conn = NULL;
 	struct nfmp_result res = {};
 	unsigned int n;
+	u32 phase;
 
 	spin_lock_bh(&nn->lock);
-	switch (data->phase) {
-	case NFMP_PHASE_LIVE:
+	phase = READ_ONCE(data->phase);
+	if (phase == NFMP_PHASE_LIVE) {
 		conn = data->live.conn;
 		spin_unlock_bh(&nn->lock);
 		return conn;
+	}
+	/*
+	 * Conntrack may have killed this entry before our hook saw its second
+	 * packet (a RST answering the SYN): ->destroy then won the embryo.
+	 */
+	if ((phase != NFMP_PHASE_EMBRYO_MPC && phase != NFMP_PHASE_EMBRYO_JOIN) ||
+	    cmpxchg(&data->phase, phase, NFMP_PHASE_COMMITTING) != phase) {
+		spin_unlock_bh(&nn->lock);
+		return NULL;
+	}
+
+	switch (phase) {
 	case NFMP_PHASE_EMBRYO_MPC: {
 		struct nfmp_opts syn_opts = {};
 		struct nfmp_pkt syn = { .tcp_flags = NFMP_TCP_SYN, .dir = NFMP_DIR_ORIG };
 		u8 version = data->embryo.version, flags = data->embryo.mpc_flags;
 
-		conn = nfmp_conn_create(nn, data->l3num);
+		conn = nfmp_conn_create(nn, nf_ct_l3num(ct));
 		if (!conn)
 			break;
 		/* The SYN itself is gone; what it said that matters was kept. */
@@ -263,7 +275,7 @@ static struct nfmp_kconn *nfmp_commit(struct net *net, struct nfmp_net *nn, stru
 	default:
 		break;
 	}
-	if (!conn && data->phase != NFMP_PHASE_DEAD)
+	if (!conn)
 		WRITE_ONCE(data->phase, NFMP_PHASE_ORPHAN);
 	spin_unlock_bh(&nn->lock);
 	return conn;
@@ -420,6 +432,10 @@ static void nfmp_track(struct net *net, struct sk_buff *skb, struct nf_conn *ct,
 		return;
 	}
 
+	/* killed by conntrack on this very packet (e.g. a RST in SYN_SENT) */
+	if (unlikely(nf_ct_is_dying(ct)))
+		return;
+
 	data = nfmp_ct_data(ct);
 	switch (READ_ONCE(data->phase)) {
 	case NFMP_PHASE_LIVE:
@@ -483,13 +499,20 @@ static int nfmp_helper_help(struct sk_buff *skb, unsigned int protoff, struct nf
 static void nfmp_helper_destroy(struct nf_conn *ct)
 {
 	struct nfmp_ct_data *data = nfmp_ct_data(ct);
+	u32 phase = READ_ONCE(data->phase);
+
+	/* An embryo is linked nowhere: claiming it keeps nfmp_commit() off. */
+	if ((phase == NFMP_PHASE_EMBRYO_MPC || phase == NFMP_PHASE_EMBRYO_JOIN) &&
+	    cmpxchg(&data->phase, phase, NFMP_PHASE_DEAD) == phase)
+		return;
 
 	/*
-	 * RCU keeps the pernet area alive: netns exit marks every subflow DEAD
-	 * under nn->lock and waits for a grace period before freeing it.
+	 * RCU keeps the pernet area alive: netns exit marks every live subflow
+	 * DEAD under nn->lock and waits for a grace period before freeing it.
 	 */
 	rcu_read_lock();
-	if (READ_ONCE(data->phase) == NFMP_PHASE_LIVE)
+	phase = READ_ONCE(data->phase);
+	if (phase == NFMP_PHASE_LIVE || phase == NFMP_PHASE_COMMITTING)
 		nfmp_subflow_unlink(nf_ct_net(ct), nfmp_pernet(nf_ct_net(ct)), ct);
 	rcu_read_unlock();
 }
