@@ -8,7 +8,8 @@
 #   1. module build (kmod/, nft-ext/ via the top-level Kbuild)   - 1 test
 #   2. selftest tools build                                     - 1 test
 #   3. userspace build + `make -C userspace check` (TAP)        - if present
-#   4. selftests/*.sh inside one VM boot (selftests/run-tests)
+#   4. selftests/host/*.sh on the host (TAP)
+#   5. selftests/*.sh inside one VM boot (selftests/run-tests)
 set -uo pipefail
 
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -56,6 +57,23 @@ if [ -f userspace/Makefile ]; then
 		fi
 	fi
 fi
+
+# host-side tests (no kernel needed): replay vs tshark, uapi vs netlink spec
+: >"$OUT/host.tap"
+for t in selftests/host/*.sh; do
+	[ -x "$t" ] || continue
+	echo "# --- host test: $t"
+	"$t" 2>&1 | tee "$OUT/host-$(basename "$t" .sh).log"
+	hrc=${PIPESTATUS[0]}
+	grep -E '^(not )?ok([ \t]|$)' "$OUT/host-$(basename "$t" .sh).log" >>"$OUT/host.tap"
+	case $hrc in
+	0) ;;
+	4) grep -q '# SKIP' "$OUT/host-$(basename "$t" .sh).log" ||
+		echo "not ok - $t: skipped without a TAP line" >>"$OUT/host.tap" ;;
+	*) grep -q '^not ok' "$OUT/host-$(basename "$t" .sh).log" ||
+		echo "not ok - $t: exited $hrc" >>"$OUT/host.tap" ;;
+	esac
+done
 
 echo "# --- selftests in the VM"
 vm_start=$SECONDS

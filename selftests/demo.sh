@@ -32,6 +32,15 @@ table inet demo {
 NFT
 run ip -n "$NFM_NS_CLIENT" mptcp endpoint show
 run ip -n "$NFM_NS_SERVER" mptcp endpoint show
+# closed subflows leave the table when their conntracks expire: make it quick
+for t in time_wait close fin_wait close_wait last_ack; do
+	nfm_ns_exec router sysctl -qw "net.netfilter.nf_conntrack_tcp_timeout_$t=2"
+done
+
+heading "Router: nfmptcp monitor (events over netlink) started in the background"
+nfm_ns_exec router nfmptcp monitor -t 40 >"$NFM_TMP/monitor" 2>&1 &
+mon=$!
+sleep 0.5
 
 heading "Transfer: 2 MiB client -> server, connection held open 15 s"
 nfm_ns_exec server mptcp_xfer -l -p 5201 -e 2M -R "$NFM_TMP/ready" -t 60 &
@@ -65,6 +74,15 @@ echo
 echo "(waiting for the client to close the connection...)"
 wait "$cli"; crc=$?
 wait "$srv"; src=$?
+
+sleep 4	# conntracks of the closed subflows expire
+heading "Router events seen by 'nfmptcp monitor' during the transfer"
+kill "$mon" 2>/dev/null
+wait "$mon" 2>/dev/null
+sed 's/^/  /' "$NFM_TMP/monitor"
+heading "Router state after close"
+run ip netns exec "$NFM_NS_ROUTER" nfmptcp show
+run ip netns exec "$NFM_NS_ROUTER" nfmptcp stats
 
 heading "MPTCP counters (nstat MPTcpExt, non-zero)"
 for ns in client server; do
