@@ -75,7 +75,13 @@ echo "(waiting for the client to close the connection...)"
 wait "$cli"; crc=$?
 wait "$srv"; src=$?
 
-sleep 4	# conntracks of the closed subflows expire
+# Closed subflows leave when their conntracks expire; reading the conntrack
+# table reaps expired entries without waiting for conntrack's GC.
+for _ in $(seq 30); do
+	nfm_ns_exec router cat /proc/net/nf_conntrack >/dev/null
+	[ "$(nfm_ns_exec router nfmptcp stats -j | jq .conn_active)" = 0 ] && break
+	sleep 0.5
+done
 heading "Router events seen by 'nfmptcp monitor' during the transfer"
 kill "$mon" 2>/dev/null
 wait "$mon" 2>/dev/null

@@ -93,6 +93,9 @@ int nfm_cmd_show(int argc, char **argv, const struct nfm_global *g)
 	}
 	if (err)
 		nfm_nl_perror(&nl, one ? "show" : "show (dump)", err);
+	else if (!g->json && !s.n)
+		/* say so, like `conntrack -L`: an empty answer looks like a hang */
+		printf("no MPTCP connection tracked in this network namespace\n");
 	free(buf);
 	nfm_nl_close(&nl);
 	return err ? NFM_EXIT_ERR : NFM_EXIT_OK;
