@@ -6,6 +6,7 @@
 #   make check      deps + build + all tests (userspace unit tests, module build,
 #                   selftests/*.sh inside a QEMU VM); last line: "N passed, N failed, N skipped"
 #   make demo       deps + build, then a narrated two-path MPTCP transfer in the VM
+#   make bench      benchmarks (figures, never pass/fail); make fuzz: libFuzzer targets
 #   make install    install modules (+ userspace) on this machine
 #   make clean
 #
@@ -22,7 +23,7 @@ TOOLS := selftests/tools/mptcp_xfer selftests/tools/mptcp_forge
 
 HAVE_USERSPACE := $(wildcard userspace/Makefile)
 
-.PHONY: all modules userspace tools deps check selftests demo install clean help
+.PHONY: all modules userspace tools deps check selftests demo bench fuzz install clean help
 
 all: modules userspace tools
 
@@ -58,6 +59,14 @@ selftests: all
 demo: deps
 	@$(MAKE) --no-print-directory all
 	selftests/vm-run selftests/demo.sh
+
+# bench: figures and ratios only, never a pass/fail (machines here are noisy)
+bench: userspace
+	$(MAKE) -C userspace bench-replay
+
+# fuzz: libFuzzer targets for the protocol core and the capture decoder (clang)
+fuzz:
+	$(MAKE) -C userspace fuzz
 
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
