@@ -41,9 +41,11 @@ struct nfmp_ct_data {
 			struct nf_conn *next;		/* next subflow of conn, under nfmp_net.lock */
 		} live;
 		struct {
+			u64	key;		/* v0 MP_CAPABLE SYN: the client's key */
 			u32	token;		/* MP_JOIN SYN: receiver's token */
 			u8	version;	/* MP_CAPABLE SYN: version offered */
 			u8	mpc_flags;
+			u8	has_key;
 		} embryo;
 	};
 	struct nfmp_subflow	sf;		/* under conn->lock once live */
@@ -55,6 +57,9 @@ struct nfmp_ct_data {
 	 */
 	u32			phase;
 };
+
+/* Ceiling of the max-subflows setting; netlink messages are sized for it. */
+#define NFMP_MAX_SUBFLOWS_LIMIT	64U
 
 /* Addresses announced by the ends of one connection (allocated on the first ADD_ADDR). */
 #define NFMP_MAX_ADDRS	8
@@ -69,7 +74,6 @@ struct nfmp_addr_entry {
 };
 
 struct nfmp_addrs {
-	struct rcu_head		rcu;
 	u8			n;
 	struct nfmp_addr_entry	e[NFMP_MAX_ADDRS];
 };
@@ -82,19 +86,28 @@ struct nfmp_addrs {
  */
 struct nfmp_kconn {
 	struct hlist_node	token_node[2];	/* by pc.token[NFMP_CLIENT / NFMP_SERVER] */
-	struct hlist_node	id_node;	/* by id: every connection, for dumps and flush */
+	union {
+		/* every connection, by id; only ever walked under nfmp_net.lock */
+		struct hlist_node	id_node;
+		/* so, once off that index, its space can serve the deferred free */
+		struct rcu_head		rcu;
+	};
 	struct nfmp_conn	pc;
 	spinlock_t		lock;
-	u8			nsubflows;	/* linked subflows: the connection's references */
+	u8			nsubflows;	/* linked subflows */
 	u8			hashed;		/* bit s: token_node[s] is in the table */
 	bool			dead;		/* unhashed, waiting for RCU */
 	u8			l3num;
 	u32			id;		/* stable id for dumps and events */
-	struct nf_conn		*subflows;	/* list through nfmp_ct_data.live.next */
+	u32			created;	/* jiffies (32 bits: ages wrap after 49 days) */
+	/*
+	 * Subflows, through nfmp_ct_data.live.next; each holds a conntrack
+	 * reference, so that an entry whose ->destroy never comes (ctnetlink
+	 * can clear a conntrack's helper) is reaped, not used after free.
+	 */
+	struct nf_conn		*subflows;
 	struct nfmp_addrs	*addrs;
-	unsigned long		created;	/* jiffies */
-	struct rcu_head		rcu;
-};
+};	/* 120 bytes on 64-bit (DESIGN §5: <= 128) */
 
 struct nfmp_net {
 	spinlock_t		lock;		/* table and subflow lists */
@@ -135,6 +148,7 @@ unsigned int nfmp_conn_find_token(struct nfmp_net *nn, u32 token,
 				  struct nfmp_kconn **found, unsigned int max);
 void nfmp_subflow_link(struct nfmp_net *nn, struct nfmp_kconn *conn, struct nf_conn *ct);
 void nfmp_subflow_unlink(struct net *net, struct nfmp_net *nn, struct nf_conn *ct);
+void nfmp_conn_reap(struct nfmp_net *nn, struct nfmp_kconn *conn);
 void nfmp_table_flush(struct net *net, struct nfmp_net *nn);
 void nfmp_conn_prepare_hmac_once(struct nfmp_kconn *conn);
 
@@ -143,6 +157,7 @@ void nfmp_conn_prepare_hmac_once(struct nfmp_kconn *conn);
 
 /* nfmp_track.c */
 extern struct nf_conntrack_helper nfmp_helper;
+extern bool nfmp_exiting;
 int nfmp_track_net_init(struct net *net);
 void nfmp_track_net_exit(struct net *net);
 

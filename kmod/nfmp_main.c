@@ -34,7 +34,7 @@ static int __net_init nfmp_net_init(struct net *net)
 
 	nn->hash_bits = ilog2(roundup_pow_of_two(clamp(nfmp_hashsize, 16U, 1U << 24)));
 	nn->cfg.max_conns = nfmp_max_conns;
-	nn->cfg.max_subflows = clamp(nfmp_max_subflows, 1U, 64U);
+	nn->cfg.max_subflows = clamp(nfmp_max_subflows, 1U, NFMP_MAX_SUBFLOWS_LIMIT);
 	nn->cfg.join_related = true;
 
 	nn->stats = __alloc_percpu(sizeof(u64) * __NFMPTCP_STAT_MAX, __alignof__(u64));
@@ -95,9 +95,11 @@ static int __init nfmp_init(void)
 	return 0;
 
 err_pernet_unregister:
+	WRITE_ONCE(nfmp_exiting, true);
 	unregister_pernet_subsys(&nfmp_net_ops);
 err_helper_unregister:
 	nf_conntrack_helper_unregister(&nfmp_helper);
+	rcu_barrier();	/* connections the hooks created meanwhile */
 err_cache_exit:
 	nfmp_table_cache_exit();
 	return ret;
@@ -105,6 +107,7 @@ err_cache_exit:
 
 static void __exit nfmp_exit(void)
 {
+	WRITE_ONCE(nfmp_exiting, true);	/* helper ->help stays away from pernet state */
 	nfmp_netlink_exit();
 	/* hooks off and state forgotten in every netns first, so nobody attaches the helper anew */
 	unregister_pernet_subsys(&nfmp_net_ops);

@@ -23,7 +23,7 @@ enum nfmp_nl_mcgrp {
 };
 
 static const struct genl_multicast_group nfmp_nl_mcgrps[] = {
-	[NFMP_NL_MCGRP_EVENTS] = { .name = NFMPTCP_MCGRP_EVENTS, },
+	[NFMP_NL_MCGRP_EVENTS] = { .name = NFMPTCP_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN, },
 };
 
 /* Dump cursor in cb->args: the id_hash bucket and the last id dumped from it. */
@@ -38,7 +38,7 @@ static struct netlink_range_validation nfmp_nl_max_conns_range = {
 
 static const struct nla_policy nfmp_nl_cfg_policy[NFMPTCP_CFG_A_MAX + 1] = {
 	[NFMPTCP_CFG_A_MAX_CONNS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &nfmp_nl_max_conns_range),
-	[NFMPTCP_CFG_A_MAX_SUBFLOWS]	= NLA_POLICY_RANGE(NLA_U32, 1, 64),
+	[NFMPTCP_CFG_A_MAX_SUBFLOWS]	= NLA_POLICY_RANGE(NLA_U32, 1, NFMP_MAX_SUBFLOWS_LIMIT),
 	[NFMPTCP_CFG_A_JOIN_RELATED]	= NLA_POLICY_MAX(NLA_U8, 1),
 };
 
@@ -48,14 +48,6 @@ static const struct nla_policy nfmp_nl_conn_get_policy[NFMPTCP_A_TOKEN + 1] = {
 
 static const struct nla_policy nfmp_nl_config_set_policy[NFMPTCP_A_CONFIG + 1] = {
 	[NFMPTCP_A_CONFIG]	= NLA_POLICY_NESTED(nfmp_nl_cfg_policy),
-};
-
-/*
- * Commands without request attributes still get a policy: without one genl
- * would not parse the payload at all and silently ignore whatever was sent.
- */
-static const struct nla_policy nfmp_nl_no_attr_policy[NFMPTCP_A_MAX + 1] = {
-	[NFMPTCP_A_UNSPEC ... NFMPTCP_A_MAX] = { .type = NLA_REJECT, },
 };
 
 /*
@@ -139,7 +131,7 @@ static int nfmp_nl_put_conn_attrs(struct sk_buff *skb, const struct nfmp_kconn *
 	    nla_put_u32(skb, NFMPTCP_CONN_A_FLAGS, flags) ||
 	    nla_put_u8(skb, NFMPTCP_CONN_A_NSUBFLOWS, READ_ONCE(conn->nsubflows)) ||
 	    nla_put_u64_64bit(skb, NFMPTCP_CONN_A_AGE_MS,
-			      jiffies_to_msecs(jiffies - conn->created), NFMPTCP_CONN_A_PAD))
+			      jiffies_to_msecs((u32)jiffies - conn->created), NFMPTCP_CONN_A_PAD))
 		return -EMSGSIZE;
 
 	if (flags & NFMP_CONN_F_KEY_CLIENT) {
@@ -281,29 +273,19 @@ cancel:
 
 /* ---- CONN_GET ------------------------------------------------------------- */
 
-static bool nfmp_nl_conn_has_token(const struct nfmp_kconn *conn, u32 token)
-{
-	u8 flags = READ_ONCE(conn->pc.flags);
-
-	return ((flags & NFMP_CONN_F_KEY_CLIENT) && conn->pc.token[NFMP_CLIENT] == token) ||
-	       ((flags & NFMP_CONN_F_KEY_SERVER) && conn->pc.token[NFMP_SERVER] == token);
-}
-
 /*
  * One connection by either end's token. Tokens are unique per host only: a
  * CGN may track several connections with the same one (RFC 8684 §3.2); this
- * returns the oldest-id match and the dump shows them all. Walks the id index
- * rather than the token index so that the same lock protects the walk and
- * the subflow lists, at O(n) cost on an administrative path.
+ * returns the oldest-id match and the dump shows them all.
  */
 static int nfmp_nl_conn_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct nfmp_net *nn = nfmp_pernet(net);
 	bool keys = netlink_net_capable(skb, CAP_NET_ADMIN);
-	struct nfmp_kconn *conn, *found = NULL;
+	struct nfmp_kconn *cands[8], *found = NULL;
 	struct sk_buff *msg;
-	unsigned int i;
+	unsigned int i, n;
 	u32 token;
 	int err;
 
@@ -311,18 +293,16 @@ static int nfmp_nl_conn_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	token = nla_get_u32(info->attrs[NFMPTCP_A_TOKEN]);
 
-	msg = nlmsg_new(nfmp_nl_conn_full_size(READ_ONCE(nn->cfg.max_subflows)), GFP_KERNEL);
+	msg = nlmsg_new(nfmp_nl_conn_full_size(NFMP_MAX_SUBFLOWS_LIMIT), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 
+	/* the token index, under the lock that also guards the subflow lists */
 	spin_lock_bh(&nn->lock);
-	for (i = 0; i < (1U << nn->hash_bits); i++) {
-		hlist_for_each_entry(conn, &nn->id_hash[i], id_node) {
-			if (nfmp_nl_conn_has_token(conn, token) &&
-			    (!found || conn->id < found->id))
-				found = conn;
-		}
-	}
+	n = nfmp_conn_find_token(nn, token, cands, ARRAY_SIZE(cands));
+	for (i = 0; i < n; i++)
+		if (!found || cands[i]->id < found->id)
+			found = cands[i];
 	err = found ? nfmp_nl_fill_conn(msg, info->snd_portid, info->snd_seq, 0, found, keys)
 		    : -ENOENT;
 	spin_unlock_bh(&nn->lock);
@@ -339,13 +319,13 @@ static int nfmp_nl_conn_get_doit(struct sk_buff *skb, struct genl_info *info)
 
 /*
  * The dump needs one whole connection per message and a message never spans
- * skbs: make the first skb big enough for the largest connection allowed
- * (max_subflows subflows, NFMP_MAX_ADDRS addresses).
+ * skbs: make the first skb big enough for the largest connection possible
+ * (the max-subflows ceiling, not its current value: lowering it leaves larger
+ * connections behind; NFMP_MAX_ADDRS addresses).
  */
 static int nfmp_nl_conn_dump_start(struct netlink_callback *cb)
 {
-	struct nfmp_net *nn = nfmp_pernet(sock_net(cb->skb->sk));
-	size_t need = nfmp_nl_conn_full_size(READ_ONCE(nn->cfg.max_subflows));
+	size_t need = nfmp_nl_conn_full_size(NFMP_MAX_SUBFLOWS_LIMIT);
 
 	cb->min_dump_alloc = min_t(size_t, need, U16_MAX);
 	return 0;
@@ -628,31 +608,27 @@ void nfmp_event_addr(struct net *net, u8 cmd, struct nfmp_kconn *conn,
 
 static const struct genl_ops nfmp_nl_ops[] = {
 	{
+		/* tokens and addresses of others' flows: as private as conntrack's */
 		.cmd	= NFMPTCP_CMD_CONN_GET,
 		.doit	= nfmp_nl_conn_get_doit,
 		.start	= nfmp_nl_conn_dump_start,
 		.dumpit	= nfmp_nl_conn_dumpit,
 		.policy	= nfmp_nl_conn_get_policy,
 		.maxattr = NFMPTCP_A_TOKEN,
+		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= NFMPTCP_CMD_CONN_FLUSH,
 		.doit	= nfmp_nl_conn_flush_doit,
-		.policy	= nfmp_nl_no_attr_policy,
-		.maxattr = NFMPTCP_A_MAX,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= NFMPTCP_CMD_STATS_GET,
 		.doit	= nfmp_nl_stats_get_doit,
-		.policy	= nfmp_nl_no_attr_policy,
-		.maxattr = NFMPTCP_A_MAX,
 	},
 	{
 		.cmd	= NFMPTCP_CMD_CONFIG_GET,
 		.doit	= nfmp_nl_config_get_doit,
-		.policy	= nfmp_nl_no_attr_policy,
-		.maxattr = NFMPTCP_A_MAX,
 	},
 	{
 		.cmd	= NFMPTCP_CMD_CONFIG_SET,
@@ -668,8 +644,11 @@ static struct genl_family nfmp_genl_family __ro_after_init = {
 	.version	= NFMPTCP_GENL_VERSION,
 	.netnsok	= true,
 	.parallel_ops	= true,
-	/* a new family: reject unknown nlmsg flags on every command */
-	.resv_start_op	= NFMPTCP_CMD_CONFIG_SET + 1,
+	/*
+	 * resv_start_op 0: a new family, so every command gets strict checks of
+	 * the header and nlmsg flags, and commands without a policy reject any
+	 * attribute instead of ignoring it.
+	 */
 	.module		= THIS_MODULE,
 	.ops		= nfmp_nl_ops,
 	.n_ops		= ARRAY_SIZE(nfmp_nl_ops),

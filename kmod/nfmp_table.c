@@ -87,7 +87,7 @@ struct nfmp_kconn *nfmp_conn_create(struct nfmp_net *nn, u8 l3num)
 	}
 	spin_lock_init(&conn->lock);
 	conn->l3num = l3num;
-	conn->created = jiffies;
+	conn->created = (u32)jiffies;
 	if (++nn->next_id == 0)
 		nn->next_id = 1;
 	conn->id = nn->next_id;
@@ -154,11 +154,13 @@ void nfmp_subflow_link(struct nfmp_net *nn, struct nfmp_kconn *conn, struct nf_c
 
 	lockdep_assert_held(&nn->lock);
 
+	nf_conntrack_get(&ct->ct_general);
 	data->live.conn = conn;
 	data->live.next = conn->subflows;
 	conn->subflows = ct;
 	conn->nsubflows++;
-	WRITE_ONCE(data->phase, NFMP_PHASE_LIVE);
+	/* readers that see LIVE must see live.conn: pairs with smp_load_acquire() */
+	smp_store_release(&data->phase, NFMP_PHASE_LIVE);
 	nfmp_stat_inc(nn, NFMPTCP_STAT_SF_SEEN);
 }
 
@@ -179,13 +181,47 @@ static void nfmp_conn_remove(struct nfmp_net *nn, struct nfmp_kconn *conn)
 	call_rcu(&conn->rcu, nfmp_conn_free_rcu);
 }
 
+/*
+ * Take the subflow at *pp off its connection and drop the list's conntrack
+ * reference. Not the last one when called from ->destroy (nf_ct_delete()'s
+ * caller holds one); when it is, nf_ct_destroy() does not call back into us.
+ */
+static void nfmp_subflow_drop(struct nfmp_net *nn, struct nfmp_kconn *conn, struct nf_conn **pp)
+{
+	struct nf_conn *ct = *pp;
+	struct nfmp_ct_data *data = nfmp_ct_data(ct);
+
+	lockdep_assert_held(&nn->lock);
+
+	*pp = data->live.next;
+	WRITE_ONCE(data->phase, NFMP_PHASE_DEAD);
+	conn->nsubflows--;
+	nf_ct_put(ct);
+}
+
+/*
+ * Drop subflows whose conntrack was deleted without ->destroy (a user cleared
+ * its helper through ctnetlink, so conntrack no longer knows about us).
+ */
+void nfmp_conn_reap(struct nfmp_net *nn, struct nfmp_kconn *conn)
+{
+	struct nf_conn **pp = &conn->subflows;
+
+	while (*pp) {
+		if (unlikely(nf_ct_is_dying(*pp)))
+			nfmp_subflow_drop(nn, conn, pp);
+		else
+			pp = &nfmp_ct_data(*pp)->live.next;
+	}
+}
+
 /* The conntrack of a live subflow is going away (helper ->destroy). */
 void nfmp_subflow_unlink(struct net *net, struct nfmp_net *nn, struct nf_conn *ct)
 {
 	struct nfmp_ct_data *data = nfmp_ct_data(ct);
+	struct nfmp_subflow sf = data->sf;
 	struct nfmp_kconn *conn;
 	struct nf_conn **pp;
-	bool last;
 
 	spin_lock_bh(&nn->lock);
 	if (data->phase != NFMP_PHASE_LIVE) {
@@ -195,22 +231,20 @@ void nfmp_subflow_unlink(struct net *net, struct nfmp_net *nn, struct nf_conn *c
 	conn = data->live.conn;
 	for (pp = &conn->subflows; *pp; pp = &nfmp_ct_data(*pp)->live.next) {
 		if (*pp == ct) {
-			*pp = data->live.next;
+			nfmp_subflow_drop(nn, conn, pp);
 			break;
 		}
 	}
-	WRITE_ONCE(data->phase, NFMP_PHASE_DEAD);
-	last = --conn->nsubflows == 0;
+	nfmp_conn_reap(nn, conn);
 
 	spin_lock(&conn->lock);
-	if (last && conn->pc.state != NFMP_CONN_CLOSED) {
-		if (conn->pc.end_reason == NFMP_END_NONE)
-			conn->pc.end_reason = NFMP_END_SUBFLOWS_GONE;
-	}
+	if (!conn->nsubflows && conn->pc.state != NFMP_CONN_CLOSED &&
+	    conn->pc.end_reason == NFMP_END_NONE)
+		conn->pc.end_reason = NFMP_END_SUBFLOWS_GONE;
 	spin_unlock(&conn->lock);
 
-	nfmp_event_subflow(net, NFMPTCP_EVENT_SF_CLOSED, conn, ct, &data->sf);
-	if (last) {
+	nfmp_event_subflow(net, NFMPTCP_EVENT_SF_CLOSED, conn, ct, &sf);
+	if (!conn->nsubflows) {
 		nfmp_event_conn(net, NFMPTCP_EVENT_CONN_CLOSED, conn);
 		nfmp_conn_remove(nn, conn);
 	}
@@ -230,16 +264,8 @@ void nfmp_table_flush(struct net *net, struct nfmp_net *nn)
 	spin_lock_bh(&nn->lock);
 	for (i = 0; i < (1U << nn->hash_bits); i++) {
 		hlist_for_each_entry_safe(conn, tmp, &nn->id_hash[i], id_node) {
-			struct nf_conn *ct = conn->subflows;
-
-			while (ct) {
-				struct nfmp_ct_data *data = nfmp_ct_data(ct);
-
-				ct = data->live.next;
-				WRITE_ONCE(data->phase, NFMP_PHASE_DEAD);
-			}
-			conn->subflows = NULL;
-			conn->nsubflows = 0;
+			while (conn->subflows)
+				nfmp_subflow_drop(nn, conn, &conn->subflows);
 			nfmp_conn_remove(nn, conn);
 		}
 	}

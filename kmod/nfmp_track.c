@@ -16,13 +16,17 @@
 
 #include "nfmp_kernel.h"
 
+bool nfmp_exiting __read_mostly;
+
 /* Candidates for one token: collisions beyond this are not worth resolving. */
 #define NFMP_TOKEN_CANDIDATES	4
 
+/* One TCP segment as the engine wants it; a single nfmp_opts keeps the stack small. */
 struct nfmp_seg {
 	u8	opts[MAX_TCP_OPTION_SPACE];
 	unsigned int optlen;
 	struct nfmp_pkt pkt;
+	struct nfmp_opts parsed;	/* pkt.opts points here once parsed */
 };
 
 /* Read the TCP header and its options; false if the segment is unusable. */
@@ -35,6 +39,9 @@ static bool nfmp_read_segment(const struct sk_buff *skb, const struct nf_conn *c
 	const u8 *opts;
 
 	if (nf_ct_l3num(ct) == NFPROTO_IPV4) {
+		/* an ICMP error quoting the flow carries its conntrack too */
+		if (ip_hdr(skb)->protocol != IPPROTO_TCP)
+			return false;
 		protoff = skb_network_offset(skb) + ip_hdrlen(skb);
 	} else {
 		__be16 frag_off;
@@ -75,24 +82,90 @@ static void nfmp_count_malformed(struct nfmp_net *nn, const struct nfmp_opts *op
 }
 
 /*
- * Joins to a known connection become RELATED to its first subflow, the way
+ * Is the join's destination an address and port that @owner (the end whose
+ * token the SYN carries) is known to use or announced? Without this, anyone
+ * who learned a token (it is sent in clear) could open RELATED flows to any
+ * host behind the firewall. Under nn->lock (subflow list) and conn->lock.
+ */
+static bool nfmp_join_dest_owned(const struct nfmp_kconn *conn, int owner,
+				 const struct nf_conn *join)
+{
+	const struct nf_conntrack_tuple *jt = &join->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	__be16 ports[NFMP_MAX_ADDRS];
+	unsigned int nports = 0, i;
+	struct nf_conn *ct;
+
+	nfmp_for_each_subflow(conn, ct) {
+		const struct nfmp_ct_data *data = nfmp_ct_data(ct);
+		/* the owner's end as its peer addresses it, before any DNAT */
+		enum ip_conntrack_dir dir = data->sf.opener == owner ? IP_CT_DIR_REPLY :
+								      IP_CT_DIR_ORIGINAL;
+		const struct nf_conntrack_tuple *t = &ct->tuplehash[dir].tuple;
+
+		if (nf_ct_l3num(ct) == nf_ct_l3num(join) &&
+		    nf_inet_addr_cmp(&t->dst.u3, &jt->dst.u3) &&
+		    t->dst.u.tcp.port == jt->dst.u.tcp.port)
+			return true;
+		if (nports < ARRAY_SIZE(ports))
+			ports[nports++] = t->dst.u.tcp.port;
+	}
+	if (!conn->addrs)
+		return false;
+	for (i = 0; i < conn->addrs->n; i++) {
+		const struct nfmp_addr_entry *e = &conn->addrs->e[i];
+		unsigned int p;
+
+		if (e->sender != owner || (e->flags & NFMPTCP_ADDR_F_REMOVED) ||
+		    (e->family == 4) != (nf_ct_l3num(join) == NFPROTO_IPV4) ||
+		    memcmp(e->addr, &jt->dst.u3, e->family == 4 ? 4 : 16))
+			continue;
+		if (e->port)
+			return htons(e->port) == jt->dst.u.tcp.port;
+		/* RFC 8684 §3.4.1: no port means the port of a subflow of that end */
+		for (p = 0; p < nports; p++)
+			if (ports[p] == jt->dst.u.tcp.port)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Joins to a known connection become RELATED to one of its subflows, the way
  * an expectation would make them, so `ct state related` admits a subflow the
  * server opens toward the client. A real expectation cannot be used: the
  * join's 5-tuple is not known in advance and only its token identifies it.
  * Called on the unconfirmed conntrack of the join SYN, under rcu_read_lock().
  */
 static void nfmp_join_make_related(struct nfmp_net *nn, struct sk_buff *skb, struct nf_conn *ct,
-				   struct nfmp_kconn *conn)
+				   struct nfmp_kconn *conn, int owner)
 {
-	struct nf_conn *master;
+	struct nf_conn *master = NULL, *sub;
+	bool owned = false;
 
-	if (!READ_ONCE(nn->cfg.join_related) || ct->master)
+	if (!READ_ONCE(nn->cfg.join_related) || ct->master || owner < 0)
 		return;
 
 	spin_lock_bh(&nn->lock);
-	master = conn->dead ? NULL : conn->subflows;
-	if (master && !refcount_inc_not_zero(&master->ct_general.use))
+	if (!conn->dead) {
+		spin_lock(&conn->lock);
+		owned = conn->pc.state != NFMP_CONN_FALLBACK &&
+			conn->pc.state != NFMP_CONN_CLOSED &&
+			conn->nsubflows < READ_ONCE(nn->cfg.max_subflows) &&
+			nfmp_join_dest_owned(conn, owner, ct);
+		spin_unlock(&conn->lock);
+	}
+	/*
+	 * A master that is not itself RELATED keeps master chains one deep:
+	 * nf_ct_destroy() puts masters recursively.
+	 */
+	nfmp_for_each_subflow(conn, sub) {
+		if (!owned)
+			break;
+		master = sub->master ?: sub;
+		if (refcount_inc_not_zero(&master->ct_general.use))
+			break;
 		master = NULL;
+	}
 	spin_unlock_bh(&nn->lock);
 	if (!master)
 		return;
@@ -151,6 +224,11 @@ static void nfmp_track_syn(struct net *net, struct nfmp_net *nn, struct sk_buff 
 	if (opts.present & NFMP_SUBTYPE_BIT(NFMP_MP_CAPABLE)) {
 		data->embryo.version = opts.mpc.version;
 		data->embryo.mpc_flags = opts.mpc.flags;
+		if (opts.mpc.nkeys) {
+			/* v0: the SYN carries the client's key (RFC 6824 §3.1) */
+			data->embryo.key = opts.mpc.snd_key;
+			data->embryo.has_key = 1;
+		}
 		data->phase = NFMP_PHASE_EMBRYO_MPC;
 		return;
 	}
@@ -164,7 +242,7 @@ static void nfmp_track_syn(struct net *net, struct nfmp_net *nn, struct sk_buff 
 		receiver = nfmp_conn_token_owner(&cands[0]->pc, opts.join.token);
 		nfmp_join_start(&cands[0]->pc, &data->sf, receiver, &seg->pkt, &res);
 		spin_unlock_bh(&cands[0]->lock);
-		nfmp_join_make_related(nn, skb, ct, cands[0]);
+		nfmp_join_make_related(nn, skb, ct, cands[0], receiver);
 	} else {
 		nfmp_join_start(NULL, &data->sf, -1, &seg->pkt, &res);
 		nfmp_stat_inc(nn, NFMPTCP_STAT_JOIN_UNKNOWN_TOKEN);
@@ -177,20 +255,18 @@ static struct nfmp_kconn *nfmp_join_choose(struct nfmp_kconn **cands, unsigned i
 					   const struct nfmp_subflow *sf,
 					   const struct nfmp_seg *seg)
 {
-	struct nfmp_opts opts;
+	const struct nfmp_opts *opts = seg->pkt.opts;
 	unsigned int i;
 
-	if (n == 1 || seg->pkt.dir != NFMP_DIR_REPLY)
-		return cands[0];
-	nfmp_parse_options(seg->opts, seg->optlen, seg->pkt.tcp_flags, NFMP_VERSION_UNKNOWN, &opts);
-	if (!(opts.present & NFMP_SUBTYPE_BIT(NFMP_MP_JOIN)) || opts.join.form != NFMP_JOIN_SYNACK)
+	if (n == 1 || seg->pkt.dir != NFMP_DIR_REPLY ||
+	    !(opts->present & NFMP_SUBTYPE_BIT(NFMP_MP_JOIN)) || opts->join.form != NFMP_JOIN_SYNACK)
 		return cands[0];
 
 	for (i = 0; i < n; i++) {
 		bool match;
 
 		spin_lock(&cands[i]->lock);
-		match = nfmp_join_synack_matches(&cands[i]->pc, sf, &opts.join);
+		match = nfmp_join_synack_matches(&cands[i]->pc, sf, &opts->join);
 		spin_unlock(&cands[i]->lock);
 		if (match)
 			return cands[i];
@@ -204,7 +280,7 @@ static struct nfmp_kconn *nfmp_join_choose(struct nfmp_kconn **cands, unsigned i
  * or NULL if the subflow stays untracked.
  */
 static struct nfmp_kconn *nfmp_commit(struct net *net, struct nfmp_net *nn, struct nf_conn *ct,
-				      struct nfmp_ct_data *data, const struct nfmp_seg *seg)
+				      struct nfmp_ct_data *data, struct nfmp_seg *seg)
 {
 	struct nfmp_kconn *cands[NFMP_TOKEN_CANDIDATES];
 	struct nfmp_kconn *conn = NULL;
@@ -231,20 +307,24 @@ static struct nfmp_kconn *nfmp_commit(struct net *net, struct nfmp_net *nn, stru
 
 	switch (phase) {
 	case NFMP_PHASE_EMBRYO_MPC: {
-		struct nfmp_opts syn_opts = {};
 		struct nfmp_pkt syn = { .tcp_flags = NFMP_TCP_SYN, .dir = NFMP_DIR_ORIG };
-		u8 version = data->embryo.version, flags = data->embryo.mpc_flags;
+		struct nfmp_opts *syn_opts = &seg->parsed;
 
 		conn = nfmp_conn_create(nn, nf_ct_l3num(ct));
 		if (!conn)
 			break;
 		/* The SYN itself is gone; what it said that matters was kept. */
-		syn_opts.present = NFMP_SUBTYPE_BIT(NFMP_MP_CAPABLE);
-		syn_opts.n_mptcp = 1;
-		syn_opts.mpc.version = version;
-		syn_opts.mpc.flags = flags;
-		syn_opts.mpc.len = version == NFMP_VERSION_0 ? 12 : 4;
-		syn.opts = &syn_opts;
+		memset(syn_opts, 0, sizeof(*syn_opts));
+		syn_opts->present = NFMP_SUBTYPE_BIT(NFMP_MP_CAPABLE);
+		syn_opts->n_mptcp = 1;
+		syn_opts->mpc.version = data->embryo.version;
+		syn_opts->mpc.flags = data->embryo.mpc_flags;
+		syn_opts->mpc.len = data->embryo.version == NFMP_VERSION_0 ? 12 : 4;
+		if (data->embryo.has_key) {
+			syn_opts->mpc.nkeys = 1;
+			syn_opts->mpc.snd_key = data->embryo.key;
+		}
+		syn.opts = syn_opts;
 		spin_lock(&conn->lock);
 		nfmp_conn_start(&conn->pc, &data->sf, &syn, &res);
 		spin_unlock(&conn->lock);
@@ -257,7 +337,11 @@ static struct nfmp_kconn *nfmp_commit(struct net *net, struct nfmp_net *nn, stru
 		n = nfmp_conn_find_token(nn, data->embryo.token, cands, ARRAY_SIZE(cands));
 		if (!n)
 			break;
+		nfmp_parse_options(seg->opts, seg->optlen, seg->pkt.tcp_flags,
+				   NFMP_VERSION_UNKNOWN, &seg->parsed);
+		seg->pkt.opts = &seg->parsed;
 		conn = nfmp_join_choose(cands, n, &data->sf, seg);
+		nfmp_conn_reap(nn, conn);
 		if (conn->nsubflows >= READ_ONCE(nn->cfg.max_subflows)) {
 			nfmp_stat_inc(nn, NFMPTCP_STAT_SF_LIMIT);
 			conn = NULL;
@@ -354,25 +438,26 @@ static void nfmp_track_live(struct net *net, struct nfmp_net *nn, struct nf_conn
 {
 	struct nfmp_addr_entry addr = {};
 	struct nfmp_result res = {};
+	const struct nfmp_opts *opts = &seg->parsed;
 	struct nfmp_subflow sf_snap;
-	struct nfmp_opts opts;
 	u16 ev;
 
 	spin_lock_bh(&conn->lock);
-	nfmp_parse_options(seg->opts, seg->optlen, seg->pkt.tcp_flags, conn->pc.version, &opts);
-	seg->pkt.opts = &opts;
+	nfmp_parse_options(seg->opts, seg->optlen, seg->pkt.tcp_flags, conn->pc.version,
+			   &seg->parsed);
+	seg->pkt.opts = &seg->parsed;
 	nfmp_engine_packet(&conn->pc, &data->sf, &seg->pkt, &res);
 	ev = res.events;
 	if (ev & NFMP_EV_ADDR_ANNOUNCED)
-		nfmp_note_addr(conn, &opts.add_addr, res.sender, &addr);
+		nfmp_note_addr(conn, &opts->add_addr, res.sender, &addr);
 	if (ev & NFMP_EV_ADDR_ECHOED)
-		nfmp_note_echo(conn, &opts.add_addr, res.sender);
+		nfmp_note_echo(conn, &opts->add_addr, res.sender);
 	if (ev & NFMP_EV_ADDR_REMOVED)
-		nfmp_note_removed(conn, &opts.rm_addr, res.sender);
+		nfmp_note_removed(conn, &opts->rm_addr, res.sender);
 	sf_snap = data->sf;
 	spin_unlock_bh(&conn->lock);
 
-	nfmp_count_malformed(nn, &opts);
+	nfmp_count_malformed(nn, opts);
 	/* A key learned (the server's comes alone on the SYN/ACK): index its token. */
 	if (unlikely((READ_ONCE(conn->pc.flags) & NFMP_CONN_F_KEYS) != READ_ONCE(conn->hashed)))
 		nfmp_conn_hash_tokens(nn, conn);
@@ -404,8 +489,8 @@ static void nfmp_track_live(struct net *net, struct nfmp_net *nn, struct nf_conn
 		unsigned int i;
 
 		nfmp_stat_inc(nn, NFMPTCP_STAT_RM_ADDR_SEEN);
-		for (i = 0; i < opts.rm_addr.nids; i++) {
-			struct nfmp_addr_entry rm = { .id = opts.rm_addr.ids[i] };
+		for (i = 0; i < opts->rm_addr.nids; i++) {
+			struct nfmp_addr_entry rm = { .id = opts->rm_addr.ids[i] };
 
 			nfmp_event_addr(net, NFMPTCP_EVENT_ADDR_REMOVED, conn, &rm, res.sender);
 		}
@@ -437,7 +522,8 @@ static void nfmp_track(struct net *net, struct sk_buff *skb, struct nf_conn *ct,
 		return;
 
 	data = nfmp_ct_data(ct);
-	switch (READ_ONCE(data->phase)) {
+	/* pairs with smp_store_release() in nfmp_subflow_link(): live.conn is set */
+	switch (smp_load_acquire(&data->phase)) {
 	case NFMP_PHASE_LIVE:
 		conn = data->live.conn;
 		break;
@@ -490,6 +576,9 @@ static int nfmp_helper_help(struct sk_buff *skb, unsigned int protoff, struct nf
 {
 	struct nfmp_ct_data *data = nfmp_ct_data(ct);
 
+	/* module unload: the pernet areas may already be gone */
+	if (READ_ONCE(nfmp_exiting))
+		return NF_ACCEPT;
 	if (!nf_ct_is_confirmed(ct) && READ_ONCE(data->phase) == NFMP_PHASE_NONE)
 		nfmp_track(nf_ct_net(ct), skb, ct, ctinfo, true);
 	return NF_ACCEPT;

@@ -85,6 +85,9 @@ expect "nobody cannot flush: EPERM" 1 "Operation not permitted" nobody "$NFMPTCP
 nfm_check "root can flush" run "$NFMPTCP" flush
 nfm_check "nobody can read config" nobody "$NFMPTCP" config
 nfm_check "nobody can read stats" nobody "$NFMPTCP" stats
+expect "nobody cannot list connections: EPERM" 1 "Operation not permitted" nobody "$NFMPTCP" show
+expect "nobody cannot subscribe to events: EPERM" 1 "Operation not permitted" \
+	nobody "$NFMPTCP" monitor -t 1
 expect "root of a foreign user namespace cannot change config: EPERM" 1 "Operation not permitted" \
 	run unshare --user --map-root-user "$NFMPTCP" config max-subflows 9
 expect "nobody in a fresh user namespace cannot change config: EPERM" 1 "Operation not permitted" \

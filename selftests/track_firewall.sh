@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 nfm_require_root
-nfm_require_cmd ip nft jq nstat mptcp_xfer nfmptcp
+nfm_require_cmd ip nft jq nstat ss mptcp_xfer mptcp_forge nfmptcp
 
 # The client announces 10.0.2.1 port 10100 (signal; the port makes Linux
 # listen there for joins) instead of opening a subflow from it: the server, on
@@ -60,6 +60,31 @@ nfm_check "with module: a valid join opened by the server is tracked" \
 	[ "$(jq '[.[] | .subflows[] | select(.join and .opener == "server" and .verdict == "valid")] | length' <<<"$js")" -ge 1 ]
 nfm_check "with module: joins marked related are counted" \
 	[ "$(nfm_ns_exec router nfmptcp stats -j | jq .join_related)" -ge 1 ]
+
+# A token is no passport: a join SYN with the client's (valid) token aimed at
+# an address and port the client never used nor announced stays NEW and the
+# firewall drops it.
+NFM_PORT=$((NFM_PORT + 10))
+nfm_xfer -s 256K -t 60 -w 6 &
+xfer=$!
+ctok=
+for _ in $(seq 50); do
+	ctok=$(nfm_ns_exec client ss -Mni state established | grep -o 'token:[0-9a-f]*' | head -n1 | cut -d: -f2)
+	[ -n "$ctok" ] && break
+	sleep 0.2
+done
+nfm_check "client token read from ss (${ctok:-none})" [ -n "$ctok" ]
+related0=$(nfm_ns_exec router nfmptcp stats -j | jq .join_related)
+unknown0=$(nfm_ns_exec router nfmptcp stats -j | jq .join_unknown_token)
+d0=$(dropped)
+nfm_ns_exec server mptcp_forge -s 10.0.3.1 -d 10.0.2.1 -p 2222 -k "${ctok:-0}" >/dev/null
+sleep 0.5
+nfm_check "the forged join's token is a known one" \
+	[ "$(nfm_ns_exec router nfmptcp stats -j | jq .join_unknown_token)" -eq "$unknown0" ]
+nfm_check "join with a known token to an unannounced port is not related" \
+	[ "$(nfm_ns_exec router nfmptcp stats -j | jq .join_related)" -eq "$related0" ]
+nfm_check "... and the firewall dropped it" [ "$(dropped)" -gt "$d0" ]
+wait "$xfer" || nfm_fail "transfer during the forged join" "mptcp_xfer failed"
 
 nfm_check_dmesg
 nfm_exit

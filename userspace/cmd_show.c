@@ -24,7 +24,7 @@ static void nfm_show_usage(FILE *f)
 		   "List the MPTCP connections tracked in this network namespace: one line per\n"
 		   "connection, then its subflows and the addresses its ends announced.\n"
 		   "TOKEN (hex, as ss -Mni prints it) selects the connection either of whose\n"
-		   "ends has that token. Keys are shown only with CAP_NET_ADMIN.\n");
+		   "ends has that token. Needs CAP_NET_ADMIN in the namespace, like conntrack -L.\n");
 }
 
 static int nfm_show_cb(const struct nlmsghdr *nlh, void *data)
