@@ -100,6 +100,7 @@ struct nfmp_kconn {
 	u8			l3num;
 	u32			id;		/* stable id for dumps and events */
 	u32			created;	/* jiffies (32 bits: ages wrap after 49 days) */
+	u16			zone;		/* conntrack zone id: joins match within it */
 	/*
 	 * Subflows, through nfmp_ct_data.live.next; each holds a conntrack
 	 * reference, so that an entry whose ->destroy never comes (ctnetlink
@@ -107,7 +108,7 @@ struct nfmp_kconn {
 	 */
 	struct nf_conn		*subflows;
 	struct nfmp_addrs	*addrs;
-};	/* 120 bytes on 64-bit (DESIGN §5: <= 128) */
+};	/* 128 bytes on 64-bit (DESIGN §5: <= 128) */
 
 struct nfmp_net {
 	spinlock_t		lock;		/* table and subflow lists */
@@ -142,10 +143,16 @@ int nfmp_table_init(struct nfmp_net *nn);
 void nfmp_table_exit(struct nfmp_net *nn);
 int nfmp_table_cache_init(void);
 void nfmp_table_cache_exit(void);
-struct nfmp_kconn *nfmp_conn_create(struct nfmp_net *nn, u8 l3num);
+struct nfmp_kconn *nfmp_conn_create(struct nfmp_net *nn, const struct nf_conn *ct);
 void nfmp_conn_hash_tokens(struct nfmp_net *nn, struct nfmp_kconn *conn);
-unsigned int nfmp_conn_find_token(struct nfmp_net *nn, u32 token,
+#define NFMP_ANY_ZONE	U32_MAX
+unsigned int nfmp_conn_find_token(struct nfmp_net *nn, u32 token, u32 zone,
 				  struct nfmp_kconn **found, unsigned int max);
+
+static inline u16 nfmp_ct_zone(const struct nf_conn *ct)
+{
+	return nf_ct_zone_id(nf_ct_zone(ct), IP_CT_DIR_ORIGINAL);
+}
 void nfmp_subflow_link(struct nfmp_net *nn, struct nfmp_kconn *conn, struct nf_conn *ct);
 void nfmp_subflow_unlink(struct net *net, struct nfmp_net *nn, struct nf_conn *ct);
 void nfmp_conn_reap(struct nfmp_net *nn, struct nfmp_kconn *conn);

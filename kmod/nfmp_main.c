@@ -57,19 +57,29 @@ err_free_stats:
 
 static void __net_exit nfmp_net_exit(struct net *net)
 {
-	struct nfmp_net *nn = nfmp_pernet(net);
-
 	nfmp_track_net_exit(net);	/* no packet reaches us after this */
-	nfmp_table_flush(net, nn);
+	nfmp_table_flush(net, nfmp_pernet(net));
+}
+
+/* One grace period for a whole batch of namespaces going away. */
+static void __net_exit nfmp_net_exit_batch(struct list_head *net_exit_list)
+{
+	struct net *net;
+
 	/* ->destroy callbacks that saw a live subflow before the flush are done after this */
 	synchronize_rcu();
-	nfmp_table_exit(nn);
-	free_percpu(nn->stats);
+	list_for_each_entry(net, net_exit_list, exit_list) {
+		struct nfmp_net *nn = nfmp_pernet(net);
+
+		nfmp_table_exit(nn);
+		free_percpu(nn->stats);
+	}
 }
 
 static struct pernet_operations nfmp_net_ops = {
 	.init	= nfmp_net_init,
 	.exit	= nfmp_net_exit,
+	.exit_batch = nfmp_net_exit_batch,
 	.id	= &nfmp_net_id,
 	.size	= sizeof(struct nfmp_net),
 };

@@ -299,7 +299,7 @@ static int nfmp_nl_conn_get_doit(struct sk_buff *skb, struct genl_info *info)
 
 	/* the token index, under the lock that also guards the subflow lists */
 	spin_lock_bh(&nn->lock);
-	n = nfmp_conn_find_token(nn, token, cands, ARRAY_SIZE(cands));
+	n = nfmp_conn_find_token(nn, token, NFMP_ANY_ZONE, cands, ARRAY_SIZE(cands));
 	for (i = 0; i < n; i++)
 		if (!found || cands[i]->id < found->id)
 			found = cands[i];

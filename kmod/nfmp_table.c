@@ -33,9 +33,9 @@ int nfmp_table_init(struct nfmp_net *nn)
 
 	spin_lock_init(&nn->lock);
 	get_random_bytes(&nn->hash_seed, sizeof(nn->hash_seed));
-	nn->token_hash[0] = kvcalloc(size, sizeof(struct hlist_head), GFP_KERNEL);
-	nn->token_hash[1] = kvcalloc(size, sizeof(struct hlist_head), GFP_KERNEL);
-	nn->id_hash = kvcalloc(size, sizeof(struct hlist_head), GFP_KERNEL);
+	nn->token_hash[0] = kvcalloc(size, sizeof(struct hlist_head), GFP_KERNEL_ACCOUNT);
+	nn->token_hash[1] = kvcalloc(size, sizeof(struct hlist_head), GFP_KERNEL_ACCOUNT);
+	nn->id_hash = kvcalloc(size, sizeof(struct hlist_head), GFP_KERNEL_ACCOUNT);
 	if (!nn->token_hash[0] || !nn->token_hash[1] || !nn->id_hash)
 		goto err_free_buckets;
 	return 0;
@@ -70,7 +70,18 @@ static void nfmp_conn_free_rcu(struct rcu_head *head)
  * nn->lock held; fails when the netns limit is reached, so that the caller
  * leaves the subflow to plain conntrack.
  */
-struct nfmp_kconn *nfmp_conn_create(struct nfmp_net *nn, u8 l3num)
+/* Is @id taken? Ids wrap after 2^32 connections; a CGN gets there in hours. */
+static bool nfmp_id_in_use(const struct nfmp_net *nn, u32 id)
+{
+	const struct nfmp_kconn *conn;
+
+	hlist_for_each_entry(conn, &nn->id_hash[nfmp_bucket(nn, id)], id_node)
+		if (conn->id == id)
+			return true;
+	return false;
+}
+
+struct nfmp_kconn *nfmp_conn_create(struct nfmp_net *nn, const struct nf_conn *ct)
 {
 	struct nfmp_kconn *conn;
 
@@ -86,10 +97,13 @@ struct nfmp_kconn *nfmp_conn_create(struct nfmp_net *nn, u8 l3num)
 		return NULL;
 	}
 	spin_lock_init(&conn->lock);
-	conn->l3num = l3num;
+	conn->l3num = nf_ct_l3num(ct);
+	conn->zone = nfmp_ct_zone(ct);
 	conn->created = (u32)jiffies;
-	if (++nn->next_id == 0)
-		nn->next_id = 1;
+	do {
+		if (++nn->next_id == 0)
+			nn->next_id = 1;
+	} while (unlikely(nfmp_id_in_use(nn, nn->next_id)));
 	conn->id = nn->next_id;
 	hlist_add_head_rcu(&conn->id_node, &nn->id_hash[nfmp_bucket(nn, conn->id)]);
 	nn->count++;
@@ -97,7 +111,11 @@ struct nfmp_kconn *nfmp_conn_create(struct nfmp_net *nn, u8 l3num)
 	return conn;
 }
 
-/* Index the tokens learned since the last call (they never change once set). */
+/*
+ * Index the tokens learned since the last call. A token never changes once
+ * its key is known: the SYN/ACK may recompute the client's (v0 key, other
+ * hash) but that happens before the first call for that connection.
+ */
 void nfmp_conn_hash_tokens(struct nfmp_net *nn, struct nfmp_kconn *conn)
 {
 	u8 known;
@@ -117,7 +135,7 @@ void nfmp_conn_hash_tokens(struct nfmp_net *nn, struct nfmp_kconn *conn)
 				continue;
 			b = nfmp_bucket(nn, conn->pc.token[s]);
 			hlist_add_head_rcu(&conn->token_node[s], &nn->token_hash[s][b]);
-			conn->hashed |= bit;
+			WRITE_ONCE(conn->hashed, conn->hashed | bit);
 		}
 	}
 	spin_unlock_bh(&nn->lock);
@@ -128,7 +146,7 @@ void nfmp_conn_hash_tokens(struct nfmp_net *nn, struct nfmp_kconn *conn)
  * unique per host only, and a CGN sees many hosts (RFC 8684 §3.2). Caller holds
  * rcu_read_lock() or nn->lock; the result is valid for that long.
  */
-unsigned int nfmp_conn_find_token(struct nfmp_net *nn, u32 token,
+unsigned int nfmp_conn_find_token(struct nfmp_net *nn, u32 token, u32 zone,
 				  struct nfmp_kconn **found, unsigned int max)
 {
 	u32 b = nfmp_bucket(nn, token);
@@ -137,8 +155,10 @@ unsigned int nfmp_conn_find_token(struct nfmp_net *nn, u32 token,
 	int s;
 
 	for (s = NFMP_CLIENT; s <= NFMP_SERVER; s++) {
-		hlist_for_each_entry_rcu(conn, &nn->token_hash[s][b], token_node[s]) {
-			if (conn->pc.token[s] != token || READ_ONCE(conn->dead))
+		hlist_for_each_entry_rcu(conn, &nn->token_hash[s][b], token_node[s],
+					 lockdep_is_held(&nn->lock)) {
+			if (conn->pc.token[s] != token || READ_ONCE(conn->dead) ||
+			    (zone != NFMP_ANY_ZONE && conn->zone != zone))
 				continue;
 			found[n++] = conn;
 			if (n == max)
@@ -266,6 +286,7 @@ void nfmp_table_flush(struct net *net, struct nfmp_net *nn)
 		hlist_for_each_entry_safe(conn, tmp, &nn->id_hash[i], id_node) {
 			while (conn->subflows)
 				nfmp_subflow_drop(nn, conn, &conn->subflows);
+			nfmp_event_conn(net, NFMPTCP_EVENT_CONN_CLOSED, conn);
 			nfmp_conn_remove(nn, conn);
 		}
 	}

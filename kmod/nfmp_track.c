@@ -210,6 +210,8 @@ static void nfmp_track_syn(struct net *net, struct nfmp_net *nn, struct sk_buff 
 
 	if (helper_attached) {
 		help = nfct_help(ct);
+		if (!help)
+			return;
 	} else {
 		help = nf_ct_helper_ext_add(ct, GFP_ATOMIC);
 		if (!help) {
@@ -236,7 +238,7 @@ static void nfmp_track_syn(struct net *net, struct nfmp_net *nn, struct sk_buff 
 	/* MP_JOIN SYN: the token names the receiving end (RFC 8684 §3.2). */
 	data->embryo.token = opts.join.token;
 	data->phase = NFMP_PHASE_EMBRYO_JOIN;
-	n = nfmp_conn_find_token(nn, opts.join.token, cands, ARRAY_SIZE(cands));
+	n = nfmp_conn_find_token(nn, opts.join.token, nfmp_ct_zone(ct), cands, ARRAY_SIZE(cands));
 	if (n) {
 		spin_lock_bh(&cands[0]->lock);
 		receiver = nfmp_conn_token_owner(&cands[0]->pc, opts.join.token);
@@ -310,7 +312,7 @@ static struct nfmp_kconn *nfmp_commit(struct net *net, struct nfmp_net *nn, stru
 		struct nfmp_pkt syn = { .tcp_flags = NFMP_TCP_SYN, .dir = NFMP_DIR_ORIG };
 		struct nfmp_opts *syn_opts = &seg->parsed;
 
-		conn = nfmp_conn_create(nn, nf_ct_l3num(ct));
+		conn = nfmp_conn_create(nn, ct);
 		if (!conn)
 			break;
 		/* The SYN itself is gone; what it said that matters was kept. */
@@ -334,7 +336,8 @@ static struct nfmp_kconn *nfmp_commit(struct net *net, struct nfmp_net *nn, stru
 		break;
 	}
 	case NFMP_PHASE_EMBRYO_JOIN:
-		n = nfmp_conn_find_token(nn, data->embryo.token, cands, ARRAY_SIZE(cands));
+		n = nfmp_conn_find_token(nn, data->embryo.token, nfmp_ct_zone(ct), cands,
+					 ARRAY_SIZE(cands));
 		if (!n)
 			break;
 		nfmp_parse_options(seg->opts, seg->optlen, seg->pkt.tcp_flags,
@@ -399,7 +402,7 @@ static void nfmp_note_addr(struct nfmp_kconn *conn, const struct nfmp_add_addr *
 	*e = *out;
 }
 
-/* Mark addresses removed by @sender; returns how many were known. */
+/* Mark the addresses @sender removed. */
 static void nfmp_note_removed(struct nfmp_kconn *conn, const struct nfmp_remove_addr *rm,
 			      u8 sender)
 {
@@ -553,6 +556,9 @@ static unsigned int nfmp_hook(void *priv, struct sk_buff *skb, const struct nf_h
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || nf_ct_protonum(ct) != IPPROTO_TCP)
 		return NF_ACCEPT;
+	/* looped back: OUTPUT already saw it */
+	if (state->hook == NF_INET_PRE_ROUTING && nf_is_loopback_packet(skb))
+		return NF_ACCEPT;
 
 	help = nfct_help(ct);
 	if (nf_ct_is_confirmed(ct)) {
@@ -574,12 +580,17 @@ static unsigned int nfmp_hook(void *priv, struct sk_buff *skb, const struct nf_h
 static int nfmp_helper_help(struct sk_buff *skb, unsigned int protoff, struct nf_conn *ct,
 			    enum ip_conntrack_info ctinfo)
 {
-	struct nfmp_ct_data *data = nfmp_ct_data(ct);
+	/*
+	 * On an unconfirmed conntrack, another module's unload (an extension
+	 * genid bump) can hide the helper area: look, don't assume.
+	 */
+	struct nf_conn_help *help = nfct_help(ct);
 
 	/* module unload: the pernet areas may already be gone */
-	if (READ_ONCE(nfmp_exiting))
+	if (READ_ONCE(nfmp_exiting) || !help)
 		return NF_ACCEPT;
-	if (!nf_ct_is_confirmed(ct) && READ_ONCE(data->phase) == NFMP_PHASE_NONE)
+	if (!nf_ct_is_confirmed(ct) &&
+	    READ_ONCE(((struct nfmp_ct_data *)help->data)->phase) == NFMP_PHASE_NONE)
 		nfmp_track(nf_ct_net(ct), skb, ct, ctinfo, true);
 	return NF_ACCEPT;
 }
