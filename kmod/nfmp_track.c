@@ -186,8 +186,8 @@ static void nfmp_track_syn(struct net *net, struct nfmp_net *nn, struct sk_buff 
 	struct nfmp_kconn *cands[NFMP_TOKEN_CANDIDATES];
 	struct nf_conn_help *help;
 	struct nfmp_ct_data *data;
+	struct nfmp_opts *opts = &seg->parsed;
 	struct nfmp_result res = {};
-	struct nfmp_opts opts;
 	unsigned int n;
 	int receiver = -1;
 
@@ -195,16 +195,16 @@ static void nfmp_track_syn(struct net *net, struct nfmp_net *nn, struct sk_buff 
 		return;
 	if (!nfmp_has_mptcp_option(seg->opts, seg->optlen))
 		return;
-	nfmp_parse_options(seg->opts, seg->optlen, seg->pkt.tcp_flags, NFMP_VERSION_UNKNOWN, &opts);
-	nfmp_count_malformed(nn, &opts);
-	seg->pkt.opts = &opts;
+	nfmp_parse_options(seg->opts, seg->optlen, seg->pkt.tcp_flags, NFMP_VERSION_UNKNOWN, opts);
+	nfmp_count_malformed(nn, opts);
+	seg->pkt.opts = opts;
 
-	if (opts.present & NFMP_SUBTYPE_BIT(NFMP_MP_CAPABLE)) {
+	if (opts->present & NFMP_SUBTYPE_BIT(NFMP_MP_CAPABLE)) {
 		if (READ_ONCE(nn->count) >= READ_ONCE(nn->cfg.max_conns)) {
 			nfmp_stat_inc(nn, NFMPTCP_STAT_TABLE_FULL);
 			return;
 		}
-	} else if (!(opts.present & NFMP_SUBTYPE_BIT(NFMP_MP_JOIN))) {
+	} else if (!(opts->present & NFMP_SUBTYPE_BIT(NFMP_MP_JOIN))) {
 		return;
 	}
 
@@ -223,12 +223,12 @@ static void nfmp_track_syn(struct net *net, struct nfmp_net *nn, struct sk_buff 
 	data = (struct nfmp_ct_data *)help->data;
 	memset(data, 0, sizeof(*data));
 
-	if (opts.present & NFMP_SUBTYPE_BIT(NFMP_MP_CAPABLE)) {
-		data->embryo.version = opts.mpc.version;
-		data->embryo.mpc_flags = opts.mpc.flags;
-		if (opts.mpc.nkeys) {
+	if (opts->present & NFMP_SUBTYPE_BIT(NFMP_MP_CAPABLE)) {
+		data->embryo.version = opts->mpc.version;
+		data->embryo.mpc_flags = opts->mpc.flags;
+		if (opts->mpc.nkeys) {
 			/* v0: the SYN carries the client's key (RFC 6824 §3.1) */
-			data->embryo.key = opts.mpc.snd_key;
+			data->embryo.key = opts->mpc.snd_key;
 			data->embryo.has_key = 1;
 		}
 		data->phase = NFMP_PHASE_EMBRYO_MPC;
@@ -236,12 +236,12 @@ static void nfmp_track_syn(struct net *net, struct nfmp_net *nn, struct sk_buff 
 	}
 
 	/* MP_JOIN SYN: the token names the receiving end (RFC 8684 §3.2). */
-	data->embryo.token = opts.join.token;
+	data->embryo.token = opts->join.token;
 	data->phase = NFMP_PHASE_EMBRYO_JOIN;
-	n = nfmp_conn_find_token(nn, opts.join.token, nfmp_ct_zone(ct), cands, ARRAY_SIZE(cands));
+	n = nfmp_conn_find_token(nn, opts->join.token, nfmp_ct_zone(ct), cands, ARRAY_SIZE(cands));
 	if (n) {
 		spin_lock_bh(&cands[0]->lock);
-		receiver = nfmp_conn_token_owner(&cands[0]->pc, opts.join.token);
+		receiver = nfmp_conn_token_owner(&cands[0]->pc, opts->join.token);
 		nfmp_join_start(&cands[0]->pc, &data->sf, receiver, &seg->pkt, &res);
 		spin_unlock_bh(&cands[0]->lock);
 		nfmp_join_make_related(nn, skb, ct, cands[0], receiver);
