@@ -3,14 +3,16 @@
 # make-captures.sh - regenerate the real Linux MPTCP captures in this directory
 # (fixtures for `nfmptcp replay` and selftests/host/replay_vs_tshark.sh).
 #
-# Usage: selftests/captures/make-captures.sh [--here] [OUTDIR]
+# Usage: selftests/captures/make-captures.sh [--here] [--only NAME]... [OUTDIR]
 #
 # Without --here it boots the test VM (selftests/vm-run) and runs itself there
 # with --here, then copies the captures into OUTDIR (default: this directory).
 # --here runs the scenarios on this machine: root, netns and MPTCP needed.
+# --only NAME (repeatable) regenerates only those scenarios, e.g.
+#   selftests/captures/make-captures.sh --only lost-ack
 # Each scenario builds a fresh client/router/server topology (selftests/lib.sh),
-# captures on the client with dumpcap (snaplen 128: headers and options only)
-# while mptcp_xfer moves data, and writes NAME.pcap:
+# captures with dumpcap (snaplen 128: headers and options only; on the client
+# unless said otherwise) while mptcp_xfer moves data, and writes NAME.pcap:
 #
 #   join-addaddr   IPv4, 2 connections, client subflow endpoint + server ADD_ADDR
 #                  (echoed) -> joins from both; Linux cooked capture (-i any)
@@ -22,11 +24,16 @@
 #   fallback       the router strips MP_CAPABLE from SYNs (nft reset tcp option
 #                  mptcp): the client's MPTCP connection falls back; plus one
 #                  plain TCP connection; Ethernet capture on c1 (pcap)
+#   lost-ack       the router drops the MP_CAPABLE third ACK (ACK with a 20-byte
+#                  MPTCP option, at raw prerouting): the client key first shows
+#                  on the first data packet (MP_CAPABLE length 22, RFC 8684
+#                  §3.1); 64k transfer plus a join from 10.0.2.1; Ethernet
+#                  capture on the server's s1 (after the router), pcap
 set -u
 
 HERE=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-SCENARIOS="join-addaddr remove-addr ipv6 fallback"
+SCENARIOS="join-addaddr remove-addr ipv6 fallback lost-ack"
 SNAPLEN=128
 
 # ---- one scenario, in its own process so that lib.sh's cleanup trap is per topology
@@ -37,14 +44,15 @@ if [ "${1:-}" = --scenario ]; then
 	nfm_require_root
 	nfm_require_cmd ip dumpcap mptcp_xfer
 	# the guest does not autoload modules on demand: load what the scenarios use
-	for m in veth nf_tables nft_exthdr nft_chain_filter; do
+	for m in veth nf_tables nft_exthdr nft_chain_filter nft_counter; do
 		modprobe -q "$m" 2>/dev/null
 	done
 
-	# capture_start IFACE-ARGS... : dumpcap in the client netns, waits until it runs
+	# capture_start IFACE-ARGS... : dumpcap in the $CAP_NS netns (default client),
+	# waits until it runs
 	capture_start() {
 		rm -f "$out/$name.pcap"
-		nfm_bg client dumpcap -q -s "$SNAPLEN" "$@" -w "$out/$name.pcap"
+		nfm_bg "${CAP_NS:-client}" dumpcap -q -s "$SNAPLEN" "$@" -w "$out/$name.pcap"
 		CAP_PID=$NFM_BG_PID
 		# dumpcap writes the file header once the capture is live
 		local i
@@ -111,6 +119,24 @@ if [ "${1:-}" = --scenario ]; then
 		nfm_xfer -T -s 50k -t 30 || echo "# plain TCP transfer failed" >&2
 		capture_stop
 		;;
+	lost-ack)
+		nfm_topo_setup || exit 1
+		# as selftests/track_lost_ack.sh: an ACK whose MPTCP option is 20 bytes
+		# long is the MP_CAPABLE third ACK (no DSS form without checksum is 20)
+		nfm_ns_exec router nft -f - <<-'NFT' || exit 1
+		table inet nfm_lose {
+			chain pre {
+				type filter hook prerouting priority raw - 10; policy accept;
+				tcp flags & (syn | ack | fin | rst) == ack tcp option mptcp length 20 counter drop
+			}
+		}
+		NFT
+		CAP_NS=server capture_start -i s1 -P
+		nfm_xfer -s 64k -w 2 -t 30 || echo "# transfer failed" >&2
+		capture_stop
+		nfm_ns_exec router nft list table inet nfm_lose | grep -o 'counter packets [0-9]*' |
+			sed 's/^/# third ACKs dropped: /' >&2
+		;;
 	*)
 		echo "make-captures.sh: unknown scenario $name" >&2
 		exit 2
@@ -121,8 +147,26 @@ if [ "${1:-}" = --scenario ]; then
 	exit 0
 fi
 
-if [ "${1:-}" = --here ]; then
-	out=${2:-${NFM_RESULTS:-$HERE}}
+here=
+only=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--here) here=1 ;;
+	--only)
+		case " $SCENARIOS " in
+		*" ${2:-} "*) only="$only $2" ;;
+		*) echo "make-captures.sh: unknown scenario ${2:-} (have: $SCENARIOS)" >&2; exit 2 ;;
+		esac
+		shift ;;
+	-*) echo "usage: make-captures.sh [--here] [--only NAME]... [OUTDIR]" >&2; exit 2 ;;
+	*) break ;;
+	esac
+	shift
+done
+[ -n "$only" ] && SCENARIOS=${only# }
+
+if [ -n "$here" ]; then
+	out=${1:-${NFM_RESULTS:-$HERE}}
 	mkdir -p "$out"
 	rc=0
 	for s in $SCENARIOS; do
@@ -135,7 +179,10 @@ out=${1:-$HERE}
 mkdir -p "$out" || exit 1
 results=$(mktemp -d /tmp/nfm-captures.XXXXXX)
 trap 'rm -rf "$results"' EXIT
-RESULTS_DIR=$results "$REPO/selftests/vm-run" "$HERE/make-captures.sh" --here /run/nfm/results || exit 1
+only_args=()
+for s in $SCENARIOS; do only_args+=(--only "$s"); done
+RESULTS_DIR=$results "$REPO/selftests/vm-run" "$HERE/make-captures.sh" --here "${only_args[@]}" \
+	/run/nfm/results || exit 1
 for s in $SCENARIOS; do
 	cp "$results/$s.pcap" "$out/$s.pcap" || exit 1
 done

@@ -120,6 +120,79 @@ for bad in "$tmp/missing.pcap:No such file" "$tmp/text.pcap:format" "$tmp/wlan.p
 	fi
 done
 
+# lost-ack.pcap (make-captures.sh): the MP_CAPABLE third ACK was dropped before
+# the capture point, so the client key first shows on the first data packet
+# (MP_CAPABLE of length 22, RFC 8684 §3.1). Replay must learn both keys there
+# and the connection must not fall back. Uses $tmp/replay.json of this capture.
+check_lost_ack() {
+	local cap=$1 name
+	name=$(basename "$1")
+	# every MP_CAPABLE of the capture: kind/len of each TCP option (paired in order),
+	# flags, endpoints and the keys it carries
+	tshark -r "$cap" -Y 'tcp.options.mptcp.subtype == 0' -T fields -E separator=/t \
+		-E occurrence=a -E aggregator=, -e tcp.option_kind -e tcp.option_len \
+		-e tcp.flags -e ip.src -e tcp.srcport -e ip.dst -e tcp.dstport \
+		-e tcp.options.mptcp.sendkey -e tcp.options.mptcp.recvkey \
+		>"$tmp/mpc.txt" 2>"$tmp/tshark.err"
+	python3 - "$tmp/mpc.txt" "$tmp/replay.json" >"$tmp/lost.out" <<'PY'
+import json, sys
+
+mpc = {}                    # MP_CAPABLE length -> [(flags, src, sport, dst, dport, skey, rkey)]
+for line in open(sys.argv[1]):
+    f = line.rstrip("\n").split("\t")
+    if len(f) < 9:
+        continue
+    # NOP and EOL have no length field: tcp.option_len skips them
+    kinds = [k for k in f[0].split(",") if k not in ("0", "1")]
+    lens = f[1].split(",")
+    for k, l in zip(kinds, lens):
+        if k == "30":
+            mpc.setdefault(int(l), []).append(tuple(f[2:9]))
+            break           # the first MPTCP option is the MP_CAPABLE here (Linux sends one)
+conns = json.load(open(sys.argv[2]))["connections"]
+print("third_acks", len(mpc.get(20, [])))
+print("mpc22", len(mpc.get(22, [])))
+ok = False
+for flags, src, sport, dst, dport, skey, rkey in mpc.get(22, []):
+    for c in conns:
+        if any(s["src"] == src and s["sport"] == int(sport) and s["dst"] == dst and
+               s["dport"] == int(dport) and s["type"] == "initial" for s in c["subflows"]):
+            ok = (c["client"]["key"] == "%016x" % int(skey, 0) and
+                  c["server"]["key"] == "%016x" % int(rkey, 0))
+            print("conn", c["index"], c["state"], "fallback" if c["fallback"] else "mptcp",
+                  c["end_reason"], "keys_match" if ok else "keys_differ",
+                  c["client"]["token"] or "-", c["server"]["token"] or "-",
+                  sum(1 for s in c["subflows"] if s["type"] == "join" and s["verdict"] == "valid"))
+    break
+PY
+	sed 's/^/# /' "$tmp/lost.out"
+	if grep -q '^mpc22 [1-9]' "$tmp/lost.out" && grep -q '^third_acks 0$' "$tmp/lost.out"; then
+		pass "$name: no 20-byte MP_CAPABLE third ACK, a 22-byte MP_CAPABLE on data"
+	else
+		fail "$name: no 20-byte MP_CAPABLE third ACK, a 22-byte MP_CAPABLE on data" \
+			"$(tr '\n' ' ' <"$tmp/lost.out")"
+	fi
+	if awk '$1 == "conn" && $6 == "keys_match" && $7 != "-" && $8 != "-" { f = 1 } END { exit !f }' \
+		"$tmp/lost.out"; then
+		pass "$name: replay learned both keys and tokens from the 22-byte MP_CAPABLE"
+	else
+		fail "$name: replay learned both keys and tokens from the 22-byte MP_CAPABLE" \
+			"$(tr '\n' ' ' <"$tmp/lost.out")"
+	fi
+	if awk '$1 == "conn" && ($3 == "established" || ($3 == "closed" && $5 == "data-fin")) &&
+		$4 == "mptcp" { f = 1 } END { exit !f }' "$tmp/lost.out"; then
+		pass "$name: connection established or closed by DATA_FIN, no fallback"
+	else
+		fail "$name: connection established or closed by DATA_FIN, no fallback" \
+			"$(tr '\n' ' ' <"$tmp/lost.out")"
+	fi
+	if awk '$1 == "conn" && $9 >= 1 { f = 1 } END { exit !f }' "$tmp/lost.out"; then
+		pass "$name: its join verified with the keys learned late"
+	else
+		fail "$name: its join verified with the keys learned late" "$(tr '\n' ' ' <"$tmp/lost.out")"
+	fi
+}
+
 for cap in "${captures[@]}"; do
 	[ -e "$cap" ] || continue
 	name=$(basename "$cap")
@@ -165,6 +238,10 @@ for cap in "${captures[@]}"; do
 		sed 's/^/# /' "$tmp/diff"
 		fail "$name: tokens equal tshark's" "see diff"
 	fi
+
+	case $name in
+	lost-ack.*) check_lost_ack "$cap" ;;
+	esac
 done
 [ $n -eq 0 ] && skip "captures" "no capture files found"
 finish
