@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mptcp_forge - send forged MP_JOIN handshakes (IPv4) to exercise a middlebox:
- * a SYN with a chosen token, and optionally, after the peer's SYN/ACK, a
- * third ACK whose HMAC is garbage. Test tool: run it only inside test netns.
+ * mptcp_forge - send forged MPTCP segments (IPv4) to exercise a middlebox:
+ * an MP_JOIN SYN with a chosen token, optionally followed, after the peer's
+ * SYN/ACK, by a third ACK whose HMAC is garbage; or a burst of SYNs and ACKs
+ * whose option areas are random, biased toward malformed MPTCP options.
+ * Test tool: run it only inside test netns.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,15 +26,20 @@ struct forge {
 	uint32_t token, nonce, isn;
 	int timeout_ms;
 	int bad_ack;
+	int garbage;		/* -G N: N random-option segments */
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mptcp_forge -s SRC -d DST -p DPORT -k TOKEN [-S SPORT] [-A] [-t MS]\n"
+		"       mptcp_forge -s SRC -d DST -p DPORT -G N [-S SPORT]\n"
 		"  Sends an MP_JOIN SYN for TOKEN (hex) from SRC:SPORT to DST:DPORT.\n"
 		"  -A  wait for the SYN/ACK and answer with an MP_JOIN ACK carrying a wrong HMAC\n"
 		"  -t  how long to wait for the SYN/ACK (default 3000 ms)\n"
+		"  -G  instead, send N segments (SYNs from fresh ports, and ACKs from SPORT when\n"
+		"      given) whose options are random: kind 30 with any subtype and length,\n"
+		"      truncated, zero-length, mixed with NOP/EOL and other kinds\n"
 		"Exit: 0 sent (and with -A: SYN/ACK seen, ACK sent), 1 error, 2 no SYN/ACK.\n");
 }
 
@@ -137,6 +144,62 @@ static int wait_synack(int fd, const struct forge *fg, uint32_t *peer_isn)
 	return 1;
 }
 
+/* Fill @opts with a random option area of @len bytes (a multiple of 4). */
+static void random_options(uint8_t *opts, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		size_t left = len - off, olen;
+
+		switch (random() % 8) {
+		case 0:
+			opts[off++] = 1;	/* NOP */
+			continue;
+		case 1:
+			opts[off++] = random() % 2 ? 0 : random();	/* EOL or any kind */
+			continue;
+		default:
+			break;
+		}
+		opts[off] = 30;
+		if (left < 2) {
+			off++;
+			continue;
+		}
+		/* lengths around the legal ones, sometimes past the end or below 3 */
+		olen = random() % 6 == 0 ? random() % 48 : 2 + random() % 30;
+		opts[off + 1] = olen;
+		if (left >= 3)
+			opts[off + 2] = (random() % 10) << 4 | (random() & 0xf);
+		for (size_t i = 3; i < olen && off + i < len; i++)
+			opts[off + i] = random();
+		off += olen >= 2 && olen <= left ? olen : left;
+	}
+}
+
+static int send_garbage(int fd, struct forge *fg)
+{
+	uint16_t base = fg->sport;
+	int i;
+
+	for (i = 0; i < fg->garbage; i++) {
+		uint8_t opts[40] = {0};
+		size_t len = 4 * (1 + random() % 10);
+		uint8_t flags = i % 2 ? TH_SYN : TH_ACK;
+
+		random_options(opts, len);
+		/* SYNs from fresh ports start fresh conntracks, ACKs hit SPORT's */
+		fg->sport = flags == TH_SYN ? 20000 + random() % 20000 : base;
+		if (send_segment(fd, fg, random(), flags == TH_ACK ? random() : 0, flags,
+				 opts, len))
+			return 1;
+	}
+	fg->sport = base;
+	printf("sent %d segments with random options\n", fg->garbage);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct forge fg = { .timeout_ms = 3000 };
@@ -148,7 +211,7 @@ int main(int argc, char **argv)
 	fg.sport = 20000 + random() % 20000;
 	fg.nonce = random();
 	fg.isn = random();
-	while ((o = getopt(argc, argv, "s:d:p:S:k:At:h")) != -1) {
+	while ((o = getopt(argc, argv, "s:d:p:S:k:At:G:h")) != -1) {
 		switch (o) {
 		case 's': have |= inet_pton(AF_INET, optarg, &fg.src) == 1; break;
 		case 'd': have |= (inet_pton(AF_INET, optarg, &fg.dst) == 1) << 1; break;
@@ -156,6 +219,7 @@ int main(int argc, char **argv)
 		case 'S': fg.sport = atoi(optarg); break;
 		case 'k': fg.token = strtoul(optarg, NULL, 16); have |= 8; break;
 		case 'A': fg.bad_ack = 1; break;
+		case 'G': fg.garbage = atoi(optarg); have |= 8; break;
 		case 't': fg.timeout_ms = atoi(optarg); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
@@ -178,6 +242,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+
+	if (fg.garbage)
+		return send_garbage(fd, &fg);
 
 	/* MP_JOIN SYN (RFC 8684 §3.2): subtype 1, address id 7, token, nonce */
 	syn_opt[0] = 30;
