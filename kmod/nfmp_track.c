@@ -18,8 +18,12 @@
 
 bool nfmp_exiting __read_mostly;
 
-/* Candidates for one token: collisions beyond this are not worth resolving. */
-#define NFMP_TOKEN_CANDIDATES	4
+/*
+ * Connections sharing one token that a join is checked against. Natural
+ * collisions are rare even on a CGN; deliberate ones cost 2^32 hashes each,
+ * and hiding a victim's connection then takes this many (newest first).
+ */
+#define NFMP_TOKEN_CANDIDATES	16
 
 /* One TCP segment as the engine wants it; a single nfmp_opts keeps the stack small. */
 struct nfmp_seg {
