@@ -24,7 +24,7 @@ enum nfmp_phase {
 	NFMP_PHASE_COMMITTING,	/* being linked, under nfmp_net.lock */
 	NFMP_PHASE_LIVE,	/* linked into a connection */
 	NFMP_PHASE_ORPHAN,	/* join with an unknown token, or the connection could not be had */
-	NFMP_PHASE_DEAD,	/* detached on netns exit or module unload */
+	NFMP_PHASE_DEAD,	/* detached: conntrack deleted, flush, netns exit, unload */
 };
 
 /*
@@ -37,7 +37,7 @@ enum nfmp_phase {
 struct nfmp_ct_data {
 	union {
 		struct {
-			struct nfmp_kconn *conn;	/* holds one subflow reference */
+			struct nfmp_kconn *conn;	/* the connection it belongs to */
 			struct nf_conn *next;		/* next subflow of conn, under nfmp_net.lock */
 		} live;
 		struct {
