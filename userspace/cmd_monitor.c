@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cmd_monitor.c - `nfmptcp monitor`: print the gateway's multicast events, one line each, as they happen. */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,6 +32,9 @@ static const char * const nfm_event_names[] = {
 	[NFMPTCP_EVENT_POLICY]			= "policy",
 };
 
+/* -t at most: about 136 years, still exact in milliseconds as a long long */
+#define NFM_MONITOR_MAX_SECONDS	4294967295UL
+
 static volatile sig_atomic_t nfm_monitor_stop;
 
 static void nfm_monitor_signal(int sig)
@@ -40,6 +45,7 @@ static void nfm_monitor_signal(int sig)
 
 struct nfm_monitor {
 	const struct nfm_global	*g;
+	uint16_t		family;		/* our generic netlink id: other messages are not events */
 	unsigned long		count;
 	unsigned long		max;		/* -c: stop after this many, 0 = never */
 };
@@ -61,6 +67,12 @@ static int nfm_monitor_cb(const struct nlmsghdr *nlh, void *data)
 	const char *name = NULL;
 	char unknown[16];
 
+	if (nlh->nlmsg_type != m->family)
+		return MNL_CB_OK;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*genl)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
 	if (genl->cmd < sizeof(nfm_event_names) / sizeof(nfm_event_names[0]))
 		name = nfm_event_names[genl->cmd];
 	if (!name) {
@@ -118,25 +130,37 @@ static int nfm_monitor_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int nfm_monitor_parse_ulong(const char *opt, const char *s, unsigned long *v)
+/* A decimal number in 1..@max: no sign, blank, junk ("12x") or overflow. */
+static int nfm_monitor_parse_ulong(const char *opt, const char *s, unsigned long max,
+				   unsigned long *v)
 {
+	unsigned long long n = 0;
 	char *end;
 
-	errno = 0;
-	*v = s ? strtoul(s, &end, 10) : 0;
-	if (!s || errno || *end || *s == '-' || !*s || !*v) {
-		nfm_err("monitor: %s needs a positive number", opt);
+	if (!s) {
+		nfm_err("monitor: %s needs a value", opt);
 		return -1;
 	}
+	errno = 0;
+	if (*s >= '0' && *s <= '9')
+		n = strtoull(s, &end, 10);
+	if (*s < '0' || *s > '9' || errno || *end || !n || n > max) {
+		nfm_err("monitor: %s needs a number from 1 to %lu, not '%s'", opt, max, s);
+		return -1;
+	}
+	*v = n;
 	return 0;
 }
 
 int nfm_cmd_monitor(int argc, char **argv, const struct nfm_global *g)
 {
+	static mnl_cb_t ctl_ignore[NLMSG_MIN_TYPE];	/* control messages are not events */
 	struct nfm_monitor m = { .g = g };
 	unsigned long timeout = 0;
-	struct sigaction sa;
+	struct sigaction sa, old_int, old_term;
+	sigset_t block, orig;
 	struct timespec start, now;
+	size_t size = NFM_NL_BUFSIZE;
 	struct nfm_nl nl;
 	char *buf;
 	int i, ret = NFM_EXIT_OK;
@@ -146,10 +170,13 @@ int nfm_cmd_monitor(int argc, char **argv, const struct nfm_global *g)
 			nfm_monitor_usage(stdout);
 			return NFM_EXIT_OK;
 		} else if (!strcmp(argv[i], "-c")) {
-			if (nfm_monitor_parse_ulong("-c", i + 1 < argc ? argv[++i] : NULL, &m.max))
+			if (nfm_monitor_parse_ulong("-c", i + 1 < argc ? argv[++i] : NULL,
+						    ULONG_MAX, &m.max))
 				return NFM_EXIT_USAGE;
 		} else if (!strcmp(argv[i], "-t")) {
-			if (nfm_monitor_parse_ulong("-t", i + 1 < argc ? argv[++i] : NULL, &timeout))
+			/* a bound that keeps the millisecond arithmetic far from overflow */
+			if (nfm_monitor_parse_ulong("-t", i + 1 < argc ? argv[++i] : NULL,
+						    NFM_MONITOR_MAX_SECONDS, &timeout))
 				return NFM_EXIT_USAGE;
 		} else {
 			nfm_err("monitor: unexpected argument '%s'", argv[i]);
@@ -166,23 +193,34 @@ int nfm_cmd_monitor(int argc, char **argv, const struct nfm_global *g)
 		nfm_nl_close(&nl);
 		return NFM_EXIT_ERR;
 	}
-	buf = malloc(NFM_NL_BUFSIZE);
+	m.family = nl.family;
+	buf = malloc(size);
 	if (!buf) {
+		nfm_err("out of memory");
 		nfm_nl_close(&nl);
 		return NFM_EXIT_ERR;
 	}
 
-	/* no SA_RESTART: a signal must wake poll() up */
+	/*
+	 * SIGINT/SIGTERM are blocked except inside ppoll(): one that comes between
+	 * the check of nfm_monitor_stop and the wait is not lost (with poll() it
+	 * would be, and the monitor would sleep until the next event).
+	 */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = nfm_monitor_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &orig);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 
 	while (!nfm_monitor_stop) {
 		struct pollfd pfd = { .fd = mnl_socket_get_fd(nl.sock), .events = POLLIN };
-		int wait_ms = -1, n;
+		struct timespec wait, *waitp = NULL;
+		ssize_t n;
 
 		if (timeout) {
 			long long left;
@@ -192,9 +230,11 @@ int nfm_cmd_monitor(int argc, char **argv, const struct nfm_global *g)
 							    (now.tv_nsec - start.tv_nsec) / 1000000);
 			if (left <= 0)
 				break;
-			wait_ms = left;
+			wait.tv_sec = left / 1000;
+			wait.tv_nsec = left % 1000 * 1000000;
+			waitp = &wait;
 		}
-		n = poll(&pfd, 1, wait_ms);
+		n = ppoll(&pfd, 1, waitp, &orig);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -204,7 +244,8 @@ int nfm_cmd_monitor(int argc, char **argv, const struct nfm_global *g)
 		}
 		if (n == 0)
 			continue;
-		n = mnl_socket_recvfrom(nl.sock, buf, NFM_NL_BUFSIZE);
+		/* a pending socket error (ENOBUFS: events lost) is reported by the read */
+		n = nfm_nl_recv(&nl, &buf, &size);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -217,15 +258,20 @@ int nfm_cmd_monitor(int argc, char **argv, const struct nfm_global *g)
 			ret = NFM_EXIT_ERR;
 			break;
 		}
-		n = mnl_cb_run(buf, n, 0, 0, nfm_monitor_cb, &m);
-		if (n == MNL_CB_STOP)
+		errno = 0;
+		i = mnl_cb_run2(buf, n, 0, 0, nfm_monitor_cb, &m, ctl_ignore, NLMSG_MIN_TYPE);
+		if (i == MNL_CB_STOP)
 			break;
-		if (n < 0) {
-			nfm_err("monitor: bad message: %s", strerror(errno));
+		if (i < 0) {
+			nfm_err("monitor: bad message from the kernel: %s",
+				strerror(errno ? errno : EBADMSG));
 			ret = NFM_EXIT_ERR;
 			break;
 		}
 	}
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	free(buf);
 	nfm_nl_close(&nl);
 	return ret;

@@ -10,27 +10,31 @@
 #include "nfmp_engine.h"
 #include "../kmod/uapi/nfmptcp.h"
 
-/* Attribute accessors that tolerate absence: the kernel omits what it does not know. */
-static bool nfm_has(const struct nlattr * const *tb, unsigned int t)
+/*
+ * Attribute accessors that tolerate absence: the kernel omits what it does not
+ * know. An attribute of the wrong size counts as absent rather than being read
+ * past its end or half-read.
+ */
+static bool nfm_has_len(const struct nlattr * const *tb, unsigned int t, uint16_t len)
 {
-	return tb[t] != NULL;
+	return tb[t] && mnl_attr_get_payload_len(tb[t]) == len;
 }
 
 static uint8_t nfm_u8(const struct nlattr * const *tb, unsigned int t)
 {
-	return tb[t] && mnl_attr_get_payload_len(tb[t]) >= 1 ? mnl_attr_get_u8(tb[t]) : 0;
+	return nfm_has_len(tb, t, 1) ? mnl_attr_get_u8(tb[t]) : 0;
 }
 
 static uint32_t nfm_u32(const struct nlattr * const *tb, unsigned int t)
 {
-	return tb[t] && mnl_attr_get_payload_len(tb[t]) >= 4 ? mnl_attr_get_u32(tb[t]) : 0;
+	return nfm_has_len(tb, t, 4) ? mnl_attr_get_u32(tb[t]) : 0;
 }
 
 static uint64_t nfm_u64(const struct nlattr * const *tb, unsigned int t)
 {
 	uint64_t v = 0;
 
-	if (tb[t] && mnl_attr_get_payload_len(tb[t]) >= 8)
+	if (nfm_has_len(tb, t, 8))
 		memcpy(&v, mnl_attr_get_payload(tb[t]), 8);
 	return v;
 }
@@ -39,7 +43,7 @@ static uint16_t nfm_be16(const struct nlattr * const *tb, unsigned int t)
 {
 	uint16_t v = 0;
 
-	if (tb[t] && mnl_attr_get_payload_len(tb[t]) >= 2)
+	if (nfm_has_len(tb, t, 2))
 		memcpy(&v, mnl_attr_get_payload(tb[t]), 2);
 	return ntohs(v);
 }
@@ -71,7 +75,7 @@ static const char *nfm_side_name(uint8_t s)
 
 static void nfm_fmt_token(const struct nlattr * const *tb, unsigned int t, char *buf, size_t len)
 {
-	if (nfm_has(tb, t))
+	if (nfm_has_len(tb, t, 4))
 		snprintf(buf, len, "%08" PRIx32, nfm_u32(tb, t));
 	else
 		snprintf(buf, len, "-");
@@ -161,7 +165,7 @@ void nfm_fmt_subflow(FILE *f, const struct nlattr *sf)
 		fprintf(f, " backup %s%s", fl & NFMPTCP_SF_F_BACKUP_ORIG ? "orig" : "",
 			(fl & NFMPTCP_SF_F_BACKUP_ORIG) && (fl & NFMPTCP_SF_F_BACKUP_REPLY) ?
 			",reply" : fl & NFMPTCP_SF_F_BACKUP_REPLY ? "reply" : "");
-	if (nfm_has(tb, NFMPTCP_SF_A_TOKEN))
+	if (nfm_has_len(tb, NFMPTCP_SF_A_TOKEN, 4))
 		fprintf(f, " token %08" PRIx32, nfm_u32(tb, NFMPTCP_SF_A_TOKEN));
 	fprintf(f, " verdict %s", nfmp_verdict_name(nfm_u8(tb, NFMPTCP_SF_A_VERDICT)));
 	if (fl & NFMPTCP_SF_F_CLOSED)
@@ -182,7 +186,7 @@ void nfm_fmt_addr(FILE *f, const struct nlattr *addr)
 	if (tb[NFMPTCP_ADDR_A_ADDR4] || tb[NFMPTCP_ADDR_A_ADDR6])
 		fprintf(f, " %s", nfm_addr_str(tb[NFMPTCP_ADDR_A_ADDR4] ? tb[NFMPTCP_ADDR_A_ADDR4] :
 					       tb[NFMPTCP_ADDR_A_ADDR6], ab, sizeof(ab)));
-	if (nfm_has(tb, NFMPTCP_ADDR_A_PORT))
+	if (nfm_has_len(tb, NFMPTCP_ADDR_A_PORT, 2))
 		fprintf(f, " port %u", nfm_be16(tb, NFMPTCP_ADDR_A_PORT));
 	fprintf(f, " from %s", nfm_side_name(nfm_u8(tb, NFMPTCP_ADDR_A_SENDER)));
 	if (fl & NFMPTCP_ADDR_F_ECHOED)
@@ -197,11 +201,12 @@ void nfm_fmt_conn_details(FILE *f, const struct nlattr *conn, const char *indent
 	const struct nlattr *a;
 
 	nfm_nl_parse_nested(conn, tb, NFMPTCP_CONN_A_MAX);
-	if (nfm_has(tb, NFMPTCP_CONN_A_KEY_CLIENT) || nfm_has(tb, NFMPTCP_CONN_A_KEY_SERVER)) {
+	if (nfm_has_len(tb, NFMPTCP_CONN_A_KEY_CLIENT, 8) ||
+	    nfm_has_len(tb, NFMPTCP_CONN_A_KEY_SERVER, 8)) {
 		fprintf(f, "%skeys", indent);
-		if (nfm_has(tb, NFMPTCP_CONN_A_KEY_CLIENT))
+		if (nfm_has_len(tb, NFMPTCP_CONN_A_KEY_CLIENT, 8))
 			fprintf(f, " client %016" PRIx64, nfm_u64(tb, NFMPTCP_CONN_A_KEY_CLIENT));
-		if (nfm_has(tb, NFMPTCP_CONN_A_KEY_SERVER))
+		if (nfm_has_len(tb, NFMPTCP_CONN_A_KEY_SERVER, 8))
 			fprintf(f, " server %016" PRIx64, nfm_u64(tb, NFMPTCP_CONN_A_KEY_SERVER));
 		fputc('\n', f);
 	}
@@ -227,7 +232,7 @@ void nfm_fmt_conn_details(FILE *f, const struct nlattr *conn, const char *indent
 static void nfm_json_token(struct nfm_json *j, const char *key, const struct nlattr * const *tb,
 			   unsigned int t)
 {
-	if (nfm_has(tb, t))
+	if (nfm_has_len(tb, t, 4))
 		nfm_json_strf(j, key, "%08" PRIx32, nfm_u32(tb, t));
 	else
 		nfm_json_null(j, key);
@@ -249,9 +254,9 @@ void nfm_json_conn(struct nfm_json *j, const char *key, const struct nlattr *con
 	nfm_json_str(j, "end_reason", nfmp_end_reason_name(nfm_u8(tb, NFMPTCP_CONN_A_END_REASON)));
 	nfm_json_token(j, "token_client", tb, NFMPTCP_CONN_A_TOKEN_CLIENT);
 	nfm_json_token(j, "token_server", tb, NFMPTCP_CONN_A_TOKEN_SERVER);
-	if (nfm_has(tb, NFMPTCP_CONN_A_KEY_CLIENT))
+	if (nfm_has_len(tb, NFMPTCP_CONN_A_KEY_CLIENT, 8))
 		nfm_json_strf(j, "key_client", "%016" PRIx64, nfm_u64(tb, NFMPTCP_CONN_A_KEY_CLIENT));
-	if (nfm_has(tb, NFMPTCP_CONN_A_KEY_SERVER))
+	if (nfm_has_len(tb, NFMPTCP_CONN_A_KEY_SERVER, 8))
 		nfm_json_strf(j, "key_server", "%016" PRIx64, nfm_u64(tb, NFMPTCP_CONN_A_KEY_SERVER));
 	nfm_json_bool(j, "csum", fl & NFMPTCP_CONN_F_CSUM);
 	nfm_json_bool(j, "dss_seen", fl & NFMPTCP_CONN_F_DSS_SEEN);
@@ -298,7 +303,7 @@ void nfm_json_subflow(struct nfm_json *j, const char *key, const struct nlattr *
 		nfm_json_u64(j, "addr_id_orig", nfm_u8(tb, NFMPTCP_SF_A_ADDR_ID_ORIG));
 		nfm_json_u64(j, "addr_id_reply", nfm_u8(tb, NFMPTCP_SF_A_ADDR_ID_REPLY));
 	}
-	if (nfm_has(tb, NFMPTCP_SF_A_TOKEN))
+	if (nfm_has_len(tb, NFMPTCP_SF_A_TOKEN, 4))
 		nfm_json_strf(j, "token", "%08" PRIx32, nfm_u32(tb, NFMPTCP_SF_A_TOKEN));
 	nfm_json_bool(j, "backup_orig", fl & NFMPTCP_SF_F_BACKUP_ORIG);
 	nfm_json_bool(j, "backup_reply", fl & NFMPTCP_SF_F_BACKUP_REPLY);
@@ -324,7 +329,7 @@ void nfm_json_addr(struct nfm_json *j, const char *key, const struct nlattr *add
 						     tb[NFMPTCP_ADDR_A_ADDR4] :
 						     tb[NFMPTCP_ADDR_A_ADDR6], ab, sizeof(ab)));
 	}
-	if (nfm_has(tb, NFMPTCP_ADDR_A_PORT))
+	if (nfm_has_len(tb, NFMPTCP_ADDR_A_PORT, 2))
 		nfm_json_u64(j, "port", nfm_be16(tb, NFMPTCP_ADDR_A_PORT));
 	nfm_json_str(j, "sender", nfm_side_name(nfm_u8(tb, NFMPTCP_ADDR_A_SENDER)));
 	nfm_json_bool(j, "echoed", fl & NFMPTCP_ADDR_F_ECHOED);

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nl_client.c - libmnl generic netlink plumbing for the nfmptcp family: resolve, request, dump, events. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
@@ -17,22 +19,20 @@
 #define NETLINK_EXT_ACK 11
 #endif
 
-struct nfm_nl_family_res {
-	uint16_t	id;
-	uint32_t	mcgrp;
-};
-
 static void nfm_nl_grp(const struct nlattr *grp, struct nfm_nl_family_res *res)
 {
 	const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1];
 
 	nfm_nl_parse_nested(grp, tb, CTRL_ATTR_MCAST_GRP_MAX);
+	/* a name without its NUL or a short id must not be read past its end */
 	if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
+	    mnl_attr_validate(tb[CTRL_ATTR_MCAST_GRP_NAME], MNL_TYPE_NUL_STRING) == 0 &&
+	    mnl_attr_validate(tb[CTRL_ATTR_MCAST_GRP_ID], MNL_TYPE_U32) == 0 &&
 	    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]), NFMPTCP_MCGRP_EVENTS))
 		res->mcgrp = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
 }
 
-static int nfm_nl_family_cb(const struct nlmsghdr *nlh, void *data)
+int nfm_nl_family_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nfm_nl_family_res *res = data;
 	const struct nlattr *attr, *grp;
@@ -40,9 +40,12 @@ static int nfm_nl_family_cb(const struct nlmsghdr *nlh, void *data)
 	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
 		switch (mnl_attr_get_type(attr)) {
 		case CTRL_ATTR_FAMILY_ID:
-			res->id = mnl_attr_get_u16(attr);
+			if (mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
+				res->id = mnl_attr_get_u16(attr);
 			break;
 		case CTRL_ATTR_MCAST_GROUPS:
+			if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+				break;
 			mnl_attr_for_each_nested(grp, attr)
 				nfm_nl_grp(grp, res);
 			break;
@@ -176,6 +179,13 @@ static int nfm_nl_data_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nfm_nl_ctx *ctx = data;
 
+	/* only our family's messages, each with its genetlink header */
+	if (nlh->nlmsg_type != ctx->nl->family)
+		return MNL_CB_OK;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
 	return ctx->cb ? ctx->cb(nlh, ctx->data) : MNL_CB_OK;
 }
 
@@ -191,10 +201,21 @@ static int nfm_nl_error_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	if (err->error == 0)
 		return MNL_CB_STOP;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		hlen += mnl_nlmsg_get_payload_len(&err->msg);
-	nfm_nl_read_extack(ctx->nl, nlh, hlen);
-	errno = -err->error;
+	/*
+	 * Without NLM_F_CAPPED the request follows in full: skip it, but only if
+	 * its header is sane (a short or oversized length would wrap hlen).
+	 */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		if (err->msg.nlmsg_len < sizeof(struct nlmsghdr) ||
+		    err->msg.nlmsg_len > nlh->nlmsg_len)
+			hlen = 0;
+		else
+			hlen += mnl_nlmsg_get_payload_len(&err->msg);
+	}
+	if (hlen)
+		nfm_nl_read_extack(ctx->nl, nlh, hlen);
+	/* a positive or INT_MIN error is not an errno: keep errno meaningful */
+	errno = err->error < 0 && err->error > -4096 ? -err->error : EBADMSG;
 	return MNL_CB_ERROR;
 }
 
@@ -208,10 +229,55 @@ static int nfm_nl_done_cb(const struct nlmsghdr *nlh, void *data)
 		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(int));
 	if (err < 0) {
 		nfm_nl_read_extack(ctx->nl, nlh, sizeof(int));
-		errno = -err;
+		errno = err > -4096 ? -err : EBADMSG;
 		return MNL_CB_ERROR;
 	}
 	return MNL_CB_STOP;
+}
+
+ssize_t nfm_nl_recv(struct nfm_nl *nl, char **buf, size_t *size)
+{
+	int fd = mnl_socket_get_fd(nl->sock);
+
+	for (;;) {
+		struct sockaddr_nl addr;
+		struct iovec iov;
+		struct msghdr msg = {
+			.msg_name	= &addr,
+			.msg_namelen	= sizeof(addr),
+			.msg_iov	= &iov,
+			.msg_iovlen	= 1,
+		};
+		ssize_t n;
+
+		/* the size of the next datagram, so that a big one is not cut (MSG_TRUNC) */
+		n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
+		if (n < 0)
+			return -1;
+		if ((size_t)n > *size) {
+			char *nb = realloc(*buf, n);
+
+			if (!nb) {
+				errno = ENOMEM;
+				return -1;
+			}
+			*buf = nb;
+			*size = n;
+		}
+		iov.iov_base = *buf;
+		iov.iov_len = *size;
+		n = recvmsg(fd, &msg, 0);
+		if (n < 0)
+			return -1;
+		if (msg.msg_flags & MSG_TRUNC) {
+			errno = EMSGSIZE;
+			return -1;
+		}
+		/* only the kernel speaks to us; drop anything a local process sent */
+		if (msg.msg_namelen != sizeof(addr) || addr.nl_pid != 0)
+			continue;
+		return n;
+	}
 }
 
 int nfm_nl_talk(struct nfm_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
@@ -222,20 +288,25 @@ int nfm_nl_talk(struct nfm_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data
 	};
 	struct nfm_nl_ctx ctx = { .nl = nl, .cb = cb, .data = data };
 	uint32_t seq = nlh->nlmsg_seq;
+	size_t size = NFM_NL_BUFSIZE;
+	ssize_t n;
 	char *buf;
 	int ret;
 
 	nl->extack[0] = '\0';
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
-	buf = malloc(NFM_NL_BUFSIZE);
+	buf = malloc(size);
 	if (!buf)
 		return -ENOMEM;
 	do {
-		ret = mnl_socket_recvfrom(nl->sock, buf, NFM_NL_BUFSIZE);
-		if (ret < 0)
+		n = nfm_nl_recv(nl, &buf, &size);
+		if (n < 0) {
+			ret = MNL_CB_ERROR;
 			break;
-		ret = mnl_cb_run2(buf, ret, seq, nl->portid, nfm_nl_data_cb, &ctx,
+		}
+		errno = 0;
+		ret = mnl_cb_run2(buf, n, seq, nl->portid, nfm_nl_data_cb, &ctx,
 				  ctl, NLMSG_MIN_TYPE);
 	} while (ret > MNL_CB_STOP);
 	free(buf);
@@ -263,6 +334,8 @@ void nfm_nl_perror(const struct nfm_nl *nl, const char *what, int err)
 		nfm_err("%s: %s", what, strerror(-err));
 	if (err == -EPERM)
 		nfm_err("(needs CAP_NET_ADMIN in this network namespace)");
+	else if (err == -EINTR)
+		nfm_err("(the table changed during the dump; run the command again)");
 }
 
 static int nfm_nl_nested_cb(const struct nlattr *attr, void *data)
@@ -292,7 +365,8 @@ int nfm_parse_token(const char *s, uint32_t *token)
 
 	if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2))
 		s += 2;
-	if (!*s || *s == '-' || *s == '+')
+	/* strtoull would take leading blanks and signs: " -1" is not a token */
+	if (!isxdigit((unsigned char)*s))
 		return -1;
 	errno = 0;
 	v = strtoull(s, &end, 16);

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <libmnl/libmnl.h>
 
 /*
@@ -38,6 +39,20 @@ struct nlmsghdr *nfm_nl_request(struct nfm_nl *nl, void *buf, uint8_t cmd, uint1
  * Returns 0 or -errno; the kernel's extack message, if any, is in nl->extack.
  */
 int nfm_nl_talk(struct nfm_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
+
+/*
+ * Receive one datagram from the kernel into *@buf (*@size bytes), growing it
+ * first when the datagram is bigger, so that nothing is ever cut. Datagrams
+ * not sent by the kernel are dropped. Returns its length, or -1 with errno.
+ */
+ssize_t nfm_nl_recv(struct nfm_nl *nl, char **buf, size_t *size);
+
+/* CTRL_CMD_GETFAMILY reply parser (exposed for tests); @data is a struct nfm_nl_family_res. */
+struct nfm_nl_family_res {
+	uint16_t	id;
+	uint32_t	mcgrp;
+};
+int nfm_nl_family_cb(const struct nlmsghdr *nlh, void *data);
 
 /* Join the "events" multicast group. Returns 0 or -errno. */
 int nfm_nl_join_events(struct nfm_nl *nl);
