@@ -92,7 +92,8 @@ static int nfm_config_parse_value(const struct nfm_cfg_key *k, const char *s, ui
 	if (*s < '0' || *s > '9')
 		return -1;
 	errno = 0;
-	n = strtoull(s, &end, 0);
+	/* decimal only: "010" is ten, not an octal eight */
+	n = strtoull(s, &end, 10);
 	if (errno || *end || n > (k->is_bool ? 255 : UINT32_MAX))
 		return -1;
 	*v = n;
@@ -173,6 +174,7 @@ int nfm_cmd_config(int argc, char **argv, const struct nfm_global *g)
 		return NFM_EXIT_ERR;
 	buf = malloc(NFM_NL_BUFSIZE);
 	if (!buf) {
+		nfm_err("out of memory");
 		nfm_nl_close(&nl);
 		return NFM_EXIT_ERR;
 	}

@@ -30,6 +30,7 @@ int nfm_cmd_flush(int argc, char **argv, const struct nfm_global *g)
 		return NFM_EXIT_ERR;
 	buf = malloc(NFM_NL_BUFSIZE);
 	if (!buf) {
+		nfm_err("out of memory");
 		nfm_nl_close(&nl);
 		return NFM_EXIT_ERR;
 	}

@@ -293,20 +293,23 @@ int nfm_cmd_replay(int argc, char **argv, const struct nfm_global *g)
 	const char *file = NULL;
 	struct pcap_pkthdr *hdr;
 	struct nfm_rp_table t;
-	bool file_truncated = false;
+	bool file_truncated = false, dashdash = false;
 	const u_char *data;
 	struct nfm_frame f;
 	pcap_t *pc;
 	int i, dlt, rc, ret = NFM_EXIT_OK;
 
 	for (i = 1; i < argc; i++) {
-		if (nfm_is_help(argv[i])) {
+		/* after "--" everything is a file name, even "--help" or "-x" */
+		if (!dashdash && nfm_is_help(argv[i])) {
 			nfm_replay_usage(stdout);
 			return NFM_EXIT_OK;
 		}
-		if (!strcmp(argv[i], "--"))
+		if (!dashdash && !strcmp(argv[i], "--")) {
+			dashdash = true;
 			continue;
-		if (argv[i][0] == '-' && argv[i][1] && (i == 1 || strcmp(argv[i - 1], "--"))) {
+		}
+		if (!dashdash && argv[i][0] == '-' && argv[i][1]) {
 			nfm_err("replay: unknown option '%s'", argv[i]);
 			nfm_replay_usage(stderr);
 			return NFM_EXIT_USAGE;
@@ -365,7 +368,5 @@ int nfm_cmd_replay(int argc, char **argv, const struct nfm_global *g)
 		nfm_replay_text(&t, file_truncated);
 	}
 	nfm_rp_free(&t);
-	if (fflush(stdout))
-		ret = NFM_EXIT_ERR;
-	return ret;
+	return ret;	/* main() checks that stdout was written */
 }

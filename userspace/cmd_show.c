@@ -65,6 +65,8 @@ int nfm_cmd_show(int argc, char **argv, const struct nfm_global *g)
 	if (argc > 2 || (argc == 2 && nfm_parse_token(argv[1], &token))) {
 		if (argc == 2)
 			nfm_err("show: invalid token '%s' (expected up to 8 hex digits)", argv[1]);
+		else
+			nfm_err("show: unexpected argument '%s' (one token at most)", argv[2]);
 		nfm_show_usage(stderr);
 		return NFM_EXIT_USAGE;
 	}
@@ -74,6 +76,7 @@ int nfm_cmd_show(int argc, char **argv, const struct nfm_global *g)
 		return NFM_EXIT_ERR;
 	buf = malloc(NFM_NL_BUFSIZE);
 	if (!buf) {
+		nfm_err("out of memory");
 		nfm_nl_close(&nl);
 		return NFM_EXIT_ERR;
 	}

@@ -84,6 +84,7 @@ int nfm_cmd_stats(int argc, char **argv, const struct nfm_global *g)
 		return NFM_EXIT_ERR;
 	buf = malloc(NFM_NL_BUFSIZE);
 	if (!buf) {
+		nfm_err("out of memory");
 		nfm_nl_close(&nl);
 		return NFM_EXIT_ERR;
 	}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nfmptcp.c - the nfmptcp command line tool: global options and subcommand dispatch. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -97,6 +98,23 @@ static bool nfm_global_flag(const char *arg, struct nfm_global *g)
 	return true;
 }
 
+/*
+ * Output that could not be written (disk full, closed pipe with SIGPIPE
+ * ignored) is a failure, not a success: `nfmptcp -j show > f` must not exit 0
+ * with a cut file.
+ */
+static int nfm_finish(int ret)
+{
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (ret == NFM_EXIT_OK) {
+			nfm_err("writing the output: %s", strerror(errno ? errno : EIO));
+			ret = NFM_EXIT_ERR;
+		}
+	}
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct nfm_global g = { 0 };
@@ -117,27 +135,38 @@ int main(int argc, char **argv)
 	}
 	argv[n] = NULL;
 	argc = n;
+	/* "nfmptcp -j -- show": the "--" only ends the global options */
+	if (argc > 0 && !strcmp(argv[0], "--")) {
+		argv++;
+		argc--;
+	}
 
 	if (argc == 0) {
 		nfm_usage(stderr);
 		return NFM_EXIT_USAGE;
 	}
 	if (nfm_is_help(argv[0]) || !strcmp(argv[0], "help")) {
-		if (argc > 1 && strcmp(argv[0], "help") == 0) {
+		if (argc > 2) {
+			nfm_err("help: one command at a time (try 'nfmptcp --help')");
+			return NFM_EXIT_USAGE;
+		}
+		if (argc == 2 && strcmp(argv[0], "help") == 0) {
 			for (k = 0; k < NFM_NCMDS; k++) {
 				if (!strcmp(argv[1], nfm_cmds[k].name)) {
 					char *hargv[] = { argv[1], "--help", NULL };
 
-					return nfm_cmds[k].run(2, hargv, &g);
+					return nfm_finish(nfm_cmds[k].run(2, hargv, &g));
 				}
 			}
+			nfm_err("help: unknown command '%s' (try 'nfmptcp --help')", argv[1]);
+			return NFM_EXIT_USAGE;
 		}
 		nfm_usage(stdout);
-		return NFM_EXIT_OK;
+		return nfm_finish(NFM_EXIT_OK);
 	}
 	for (k = 0; k < NFM_NCMDS; k++)
 		if (!strcmp(argv[0], nfm_cmds[k].name))
-			return nfm_cmds[k].run(argc, argv, &g);
+			return nfm_finish(nfm_cmds[k].run(argc, argv, &g));
 
 	nfm_err("unknown command '%s' (try 'nfmptcp --help')", argv[0]);
 	return NFM_EXIT_USAGE;
