@@ -123,7 +123,7 @@ static void nfm_rp_tok_grow(struct nfm_rp_table *t)
 	for (i = 0; i <= t->tok_mask; i++) {
 		for (n = t->tok_buckets[i]; n; n = next) {
 			next = n->next;
-			tail = nfm_rp_hash_token(n->conn->c.token[n->end]) & nmask;
+			tail = nfm_rp_hash_token(n->token) & nmask;
 			n->next = NULL;
 			if (last[tail])
 				last[tail]->next = n;
@@ -281,7 +281,8 @@ void nfm_rp_token_add(struct nfm_rp_table *t, struct nfm_rp_conn *c, u8 end)
 		return;
 	if (t->ntok > t->tok_mask)
 		nfm_rp_tok_grow(t);
-	b = nfm_rp_hash_token(c->c.token[end]) & t->tok_mask;
+	n->token = c->c.token[end];
+	b = nfm_rp_hash_token(n->token) & t->tok_mask;
 	n->next = t->tok_buckets[b];
 	t->tok_buckets[b] = n;
 	n->hashed = true;
@@ -294,7 +295,8 @@ void nfm_rp_token_del(struct nfm_rp_table *t, struct nfm_rp_conn *c, u8 end)
 
 	if (!n->hashed)
 		return;
-	for (pp = &t->tok_buckets[nfm_rp_hash_token(c->c.token[end]) & t->tok_mask]; *pp;
+	/* the bucket of the token it was hashed under, which may not be the current one */
+	for (pp = &t->tok_buckets[nfm_rp_hash_token(n->token) & t->tok_mask]; *pp;
 	     pp = &(*pp)->next) {
 		if (*pp == n) {
 			*pp = n->next;
@@ -337,6 +339,14 @@ static void nfm_rp_sync_tokens(struct nfm_rp_table *t, struct nfm_rp_conn *c)
 		nfm_rp_token_del(t, c, NFMP_SERVER);
 		return;
 	}
+	/*
+	 * A v1 SYN/ACK answering a v0 SYN makes the engine rehash the client's
+	 * token with the negotiated version: move the node to its new bucket.
+	 */
+	if (c->tok[NFMP_CLIENT].hashed && c->tok[NFMP_CLIENT].token != c->c.token[NFMP_CLIENT])
+		nfm_rp_token_del(t, c, NFMP_CLIENT);
+	if (c->tok[NFMP_SERVER].hashed && c->tok[NFMP_SERVER].token != c->c.token[NFMP_SERVER])
+		nfm_rp_token_del(t, c, NFMP_SERVER);
 	if ((c->c.flags & NFMP_CONN_F_KEY_CLIENT) && !c->tok[NFMP_CLIENT].hashed)
 		nfm_rp_token_add(t, c, NFMP_CLIENT);
 	if ((c->c.flags & NFMP_CONN_F_KEY_SERVER) && !c->tok[NFMP_SERVER].hashed)

@@ -43,6 +43,7 @@ struct nfm_rp_conn;
 struct nfm_rp_toknode {
 	struct nfm_rp_toknode	*next;
 	struct nfm_rp_conn	*conn;
+	u32			token;	/* the token it is hashed under (the engine may change it) */
 	u8			end;
 	bool			hashed;
 };

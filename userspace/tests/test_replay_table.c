@@ -12,6 +12,7 @@
 #define SYN	NFMP_TCP_SYN
 #define ACK	NFMP_TCP_ACK
 #define FIN	NFMP_TCP_FIN
+#define RST	NFMP_TCP_RST
 #define SYNACK	(NFMP_TCP_SYN | NFMP_TCP_ACK)
 
 /*
@@ -383,11 +384,67 @@ out:
 	nfmp_tap_group("replay_table: join with an unknown token stays an orphan");
 }
 
+/*
+ * A v0 SYN carries the client's key, whose token is hashed at once (SHA-1);
+ * a v1 SYN/ACK makes the engine rehash it with SHA-256. The token table must
+ * follow, or joins toward the client's new token are "unknown" and the node
+ * is left behind in its old chain.
+ */
+static void test_token_rehash_on_version_change(void)
+{
+	const struct ep e = { 1, 1, 40030, 1, 80 };
+	struct nfm_rp_conn *found[4], *c;
+	struct nfm_rp_table t;
+	struct nfm_rp_sf *sf;
+	u32 tok_v0, tok_v1;
+	unsigned int i, n;
+
+	nfmp_key_to_token(0, KEY_C1, &tok_v0, NULL);
+	nfmp_key_to_token(1, KEY_C1, &tok_v1, NULL);
+	NFMP_CHECK(tok_v0 != tok_v1);
+	NFMP_CHECK(nfm_rp_init(&t) == 0);
+	b_mpc(optbuf, 12, KEY_C1, 0, 0);
+	optbuf[2] &= 0xf0;	/* version 0 */
+	feed(&t, &e, true, SYN, 100, 0, 12);
+	sf = lookup(&t, &e);
+	c = sf ? sf->conn : NULL;
+	NFMP_CHECK(c != NULL);
+	if (!c)
+		goto out;
+	NFMP_CHECK(c->c.version == 0 && c->c.token[NFMP_CLIENT] == tok_v0);
+	NFMP_CHECK(nfm_rp_token_find(&t, tok_v0, found, 4) == 1);
+
+	feed(&t, &e, false, SYNACK, 7000, 0, b_mpc(optbuf, 12, KEY_S, 0, 0));
+	NFMP_CHECKF(c->c.version == 1 && c->c.token[NFMP_CLIENT] == tok_v1, "v%u %08x",
+		    c->c.version, c->c.token[NFMP_CLIENT]);
+	n = nfm_rp_token_find(&t, tok_v1, found, 4);
+	NFMP_CHECKF(n == 1 && found[0] == c, "found %u", n);
+	NFMP_CHECK(nfm_rp_token_find(&t, tok_v0, found, 4) == 0);
+	/* every chained node is hashed, under the token its connection has now */
+	for (i = 0; i <= t.tok_mask; i++) {
+		struct nfm_rp_toknode *tn;
+
+		for (tn = t.tok_buckets[i]; tn; tn = tn->next)
+			NFMP_CHECKF(tn->hashed && tn->token == tn->conn->c.token[tn->end],
+				    "bucket %u", i);
+	}
+	/* and closing it unhashes both ends: nothing stays chained */
+	feed(&t, &e, true, RST, 101, 0, 0);
+	for (i = 0, n = 0; i <= t.tok_mask; i++)
+		n += t.tok_buckets[i] != NULL;
+	NFMP_CHECKF(c->c.state != NFMP_CONN_CLOSED || (n == 0 && t.ntok == 0), "%u chains, %u",
+		    n, t.ntok);
+out:
+	nfm_rp_free(&t);
+	nfmp_tap_group("replay_table: token rehashed when the SYN/ACK changes the version");
+}
+
 int main(void)
 {
 	test_token_collision();
 	test_syn_retrans();
 	test_port_reuse();
 	test_unknown_token();
+	test_token_rehash_on_version_change();
 	return nfmp_tap_done();
 }
