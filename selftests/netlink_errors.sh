@@ -72,7 +72,7 @@ expect "unknown config key: usage error" 2 "unknown key 'max-foo'" run "$NFMPTCP
 expect "non-numeric value: usage error" 2 "invalid value 'lots'" run "$NFMPTCP" config max-conns lots
 expect "bad token: usage error" 2 "invalid token 'xyz'" run "$NFMPTCP" show xyz
 expect "unknown command: usage error" 2 "unknown command" run "$NFMPTCP" frobnicate
-expect "monitor -c without a number: usage error" 2 "-c needs a positive number" \
+expect "monitor -c without a number: usage error" 2 "-c needs a value" \
 	run "$NFMPTCP" monitor -c
 nfm_check "--help exits 0" run "$NFMPTCP" --help
 nfm_check "config --help exits 0" run "$NFMPTCP" config --help
