@@ -9,7 +9,7 @@ PKGS=(
 	qemu-system-x86 busybox-static cpio kmod xz-utils	# the test VM
 	iproute2 nftables ethtool procps iputils-ping tshark jq	# test tools in the guest
 	libmnl-dev libnftnl-dev libpcap-dev libssl-dev	# userspace
-	clang gcc make pkg-config python3 python3-yaml
+	clang libclang-rt-14-dev gcc make pkg-config python3 python3-yaml valgrind
 )
 
 missing=()
