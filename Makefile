@@ -61,8 +61,9 @@ demo: deps
 	selftests/vm-run selftests/demo.sh
 
 # bench: figures and ratios only, never a pass/fail (machines here are noisy)
-bench: userspace
+bench: all
 	$(MAKE) -C userspace bench-replay
+	selftests/vm-run selftests/bench/forward.sh
 
 # fuzz: libFuzzer targets for the protocol core and the capture decoder (clang)
 fuzz:
