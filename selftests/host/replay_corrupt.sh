@@ -21,34 +21,13 @@
 # when CI=true. Prints TAP; exit 0 all passed, 1 a failure, 4 skipped.
 set -u
 
-HERE=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-NFMPTCP=${NFMPTCP:-$REPO/userspace/nfmptcp}
+TEST=replay_corrupt
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
 CUTS=${CUTS:-6}
 FLIPS=${FLIPS:-6}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
-TEST=replay_corrupt
-n=0
-nfail=0
-nskip=0
 
-pass() { n=$((n + 1)); echo "ok $n - $TEST: $1"; }
-fail() { n=$((n + 1)); nfail=$((nfail + 1)); echo "not ok $n - $TEST: $1${2:+ # $2}"; }
-skip() {
-	if [ "${CI:-}" = true ]; then fail "$1" "skipped in CI: $2"; return; fi
-	n=$((n + 1)); nskip=$((nskip + 1)); echo "ok $n - $TEST: $1 # SKIP $2"
-}
-finish() {
-	echo "1..$n"
-	[ $nfail -gt 0 ] && exit 1
-	[ $n -gt 0 ] && [ $nskip -eq $n ] && exit 4
-	exit 0
-}
-
-for c in valgrind python3; do
-	command -v $c >/dev/null || { skip "prerequisites" "$c not found"; finish; }
-done
-[ -x "$NFMPTCP" ] || { skip "prerequisites" "$NFMPTCP not built (make -C userspace)"; finish; }
+require_prereqs valgrind python3
 
 if [ $# -gt 0 ]; then
 	captures=("$@")

@@ -15,31 +15,10 @@
 # has no mptcp.stream: such connections are compared only if tshark has them.
 set -u
 
-HERE=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-NFMPTCP=${NFMPTCP:-$REPO/userspace/nfmptcp}
 TEST=replay_vs_tshark
-n=0
-nfail=0
-nskip=0
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-pass() { n=$((n + 1)); echo "ok $n - $TEST: $1"; }
-fail() { n=$((n + 1)); nfail=$((nfail + 1)); echo "not ok $n - $TEST: $1${2:+ # $2}"; }
-skip() {
-	if [ "${CI:-}" = true ]; then fail "$1" "skipped in CI: $2"; return; fi
-	n=$((n + 1)); nskip=$((nskip + 1)); echo "ok $n - $TEST: $1 # SKIP $2"
-}
-finish() {
-	echo "1..$n"
-	[ $nfail -gt 0 ] && exit 1
-	[ $n -gt 0 ] && [ $nskip -eq $n ] && exit 4
-	exit 0
-}
-
-for c in tshark python3; do
-	command -v $c >/dev/null || { skip "prerequisites" "$c not found"; finish; }
-done
-[ -x "$NFMPTCP" ] || { skip "prerequisites" "$NFMPTCP not built (make -C userspace)"; finish; }
+require_prereqs tshark python3
 
 if [ $# -gt 0 ]; then
 	captures=("$@")
