@@ -143,7 +143,6 @@ int nfm_cmd_config(int argc, char **argv, const struct nfm_global *g)
 	struct nfm_nl nl;
 	uint32_t value = 0;
 	unsigned int i;
-	char *buf;
 	int err;
 
 	if (argc > 1 && nfm_is_help(argv[1])) {
@@ -172,16 +171,10 @@ int nfm_cmd_config(int argc, char **argv, const struct nfm_global *g)
 
 	if (nfm_nl_open(&nl))
 		return NFM_EXIT_ERR;
-	buf = malloc(NFM_NL_BUFSIZE);
-	if (!buf) {
-		nfm_err("out of memory");
-		nfm_nl_close(&nl);
-		return NFM_EXIT_ERR;
-	}
 	if (argc == 3) {
 		struct nlattr *nest;
 
-		nlh = nfm_nl_request(&nl, buf, NFMPTCP_CMD_CONFIG_SET, NLM_F_ACK);
+		nlh = nfm_nl_request(&nl, NFMPTCP_CMD_CONFIG_SET, NLM_F_ACK);
 		nest = mnl_attr_nest_start(nlh, NFMPTCP_A_CONFIG);
 		if (key->is_bool)
 			mnl_attr_put_u8(nlh, key->attr, value);
@@ -191,14 +184,12 @@ int nfm_cmd_config(int argc, char **argv, const struct nfm_global *g)
 		err = nfm_nl_talk(&nl, nlh, NULL, NULL);
 		if (err)
 			nfm_nl_perror(&nl, "config", err);
-		free(buf);
 		nfm_nl_close(&nl);
 		return err ? NFM_EXIT_ERR : NFM_EXIT_OK;
 	}
 
-	nlh = nfm_nl_request(&nl, buf, NFMPTCP_CMD_CONFIG_GET, NLM_F_ACK);
+	nlh = nfm_nl_request(&nl, NFMPTCP_CMD_CONFIG_GET, NLM_F_ACK);
 	err = nfm_nl_talk(&nl, nlh, nfm_config_cb, &cfg);
-	free(buf);
 	nfm_nl_close(&nl);
 	if (err) {
 		nfm_nl_perror(&nl, "config", err);

@@ -11,7 +11,6 @@ int nfm_cmd_flush(int argc, char **argv, const struct nfm_global *g)
 {
 	struct nlmsghdr *nlh;
 	struct nfm_nl nl;
-	char *buf;
 	int err;
 
 	(void)g;
@@ -28,17 +27,10 @@ int nfm_cmd_flush(int argc, char **argv, const struct nfm_global *g)
 	}
 	if (nfm_nl_open(&nl))
 		return NFM_EXIT_ERR;
-	buf = malloc(NFM_NL_BUFSIZE);
-	if (!buf) {
-		nfm_err("out of memory");
-		nfm_nl_close(&nl);
-		return NFM_EXIT_ERR;
-	}
-	nlh = nfm_nl_request(&nl, buf, NFMPTCP_CMD_CONN_FLUSH, NLM_F_ACK);
+	nlh = nfm_nl_request(&nl, NFMPTCP_CMD_CONN_FLUSH, NLM_F_ACK);
 	err = nfm_nl_talk(&nl, nlh, NULL, NULL);
 	if (err)
 		nfm_nl_perror(&nl, "flush", err);
-	free(buf);
 	nfm_nl_close(&nl);
 	return err ? NFM_EXIT_ERR : NFM_EXIT_OK;
 }

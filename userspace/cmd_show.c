@@ -55,7 +55,6 @@ int nfm_cmd_show(int argc, char **argv, const struct nfm_global *g)
 	struct nfm_nl nl;
 	bool one = false;
 	uint32_t token = 0;
-	char *buf;
 	int err;
 
 	if (argc > 1 && nfm_is_help(argv[1])) {
@@ -74,13 +73,7 @@ int nfm_cmd_show(int argc, char **argv, const struct nfm_global *g)
 
 	if (nfm_nl_open(&nl))
 		return NFM_EXIT_ERR;
-	buf = malloc(NFM_NL_BUFSIZE);
-	if (!buf) {
-		nfm_err("out of memory");
-		nfm_nl_close(&nl);
-		return NFM_EXIT_ERR;
-	}
-	nlh = nfm_nl_request(&nl, buf, NFMPTCP_CMD_CONN_GET, one ? NLM_F_ACK : NLM_F_DUMP);
+	nlh = nfm_nl_request(&nl, NFMPTCP_CMD_CONN_GET, one ? NLM_F_ACK : NLM_F_DUMP);
 	if (one)
 		mnl_attr_put_u32(nlh, NFMPTCP_A_TOKEN, token);
 
@@ -99,7 +92,6 @@ int nfm_cmd_show(int argc, char **argv, const struct nfm_global *g)
 	else if (!g->json && !s.n)
 		/* say so, like `conntrack -L`: an empty answer looks like a hang */
 		printf("no MPTCP connection tracked in this network namespace\n");
-	free(buf);
 	nfm_nl_close(&nl);
 	return err ? NFM_EXIT_ERR : NFM_EXIT_OK;
 }

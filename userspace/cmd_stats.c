@@ -68,7 +68,6 @@ int nfm_cmd_stats(int argc, char **argv, const struct nfm_global *g)
 	struct nlmsghdr *nlh;
 	struct nfm_nl nl;
 	unsigned int i;
-	char *buf;
 	int err;
 
 	if (argc > 1) {
@@ -82,15 +81,8 @@ int nfm_cmd_stats(int argc, char **argv, const struct nfm_global *g)
 	}
 	if (nfm_nl_open(&nl))
 		return NFM_EXIT_ERR;
-	buf = malloc(NFM_NL_BUFSIZE);
-	if (!buf) {
-		nfm_err("out of memory");
-		nfm_nl_close(&nl);
-		return NFM_EXIT_ERR;
-	}
-	nlh = nfm_nl_request(&nl, buf, NFMPTCP_CMD_STATS_GET, NLM_F_ACK);
+	nlh = nfm_nl_request(&nl, NFMPTCP_CMD_STATS_GET, NLM_F_ACK);
 	err = nfm_nl_talk(&nl, nlh, nfm_stats_cb, &st);
-	free(buf);
 	nfm_nl_close(&nl);
 	if (err) {
 		nfm_nl_perror(&nl, "stats", err);

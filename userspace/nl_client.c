@@ -56,16 +56,11 @@ int nfm_nl_family_cb(const struct nlmsghdr *nlh, void *data)
 
 int nfm_nl_open(struct nfm_nl *nl)
 {
-	char *buf = malloc(NFM_NL_BUFSIZE);
 	struct nfm_nl_family_res res = { 0 };
 	struct nlmsghdr *nlh;
 	int one = 1, err;
 
 	memset(nl, 0, sizeof(*nl));
-	if (!buf) {
-		nfm_err("out of memory");
-		return -1;
-	}
 	nl->sock = mnl_socket_open(NETLINK_GENERIC);
 	if (!nl->sock || mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
 		nfm_err("cannot open a generic netlink socket: %s", strerror(errno));
@@ -77,7 +72,7 @@ int nfm_nl_open(struct nfm_nl *nl)
 	nl->seq = time(NULL);
 
 	nl->family = GENL_ID_CTRL;
-	nlh = nfm_nl_request(nl, buf, CTRL_CMD_GETFAMILY, NLM_F_ACK);
+	nlh = nfm_nl_request(nl, CTRL_CMD_GETFAMILY, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, NFMPTCP_GENL_NAME);
 	err = nfm_nl_talk(nl, nlh, nfm_nl_family_cb, &res);
 	nl->family = 0;
@@ -91,11 +86,9 @@ int nfm_nl_open(struct nfm_nl *nl)
 	}
 	nl->family = res.id;
 	nl->mcgrp_events = res.mcgrp;
-	free(buf);
 	return 0;
 
 err:
-	free(buf);
 	nfm_nl_close(nl);
 	return -1;
 }
@@ -107,9 +100,9 @@ void nfm_nl_close(struct nfm_nl *nl)
 	nl->sock = NULL;
 }
 
-struct nlmsghdr *nfm_nl_request(struct nfm_nl *nl, void *buf, uint8_t cmd, uint16_t flags)
+struct nlmsghdr *nfm_nl_request(struct nfm_nl *nl, uint8_t cmd, uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->req);
 	struct genlmsghdr *genl;
 
 	nlh->nlmsg_type = nl->family;

@@ -22,6 +22,8 @@ struct nfm_nl {
 	uint32_t		portid;
 	uint32_t		seq;
 	char			extack[256];	/* kernel's message for the last error, or "" */
+	/* our requests are a header and a few attributes */
+	char			req[1024] __attribute__((aligned(4)));
 };
 
 /*
@@ -31,8 +33,8 @@ struct nfm_nl {
 int nfm_nl_open(struct nfm_nl *nl);
 void nfm_nl_close(struct nfm_nl *nl);
 
-/* Start a request for @cmd in @buf (NFM_NL_BUFSIZE bytes); add attributes with mnl_attr_put*. */
-struct nlmsghdr *nfm_nl_request(struct nfm_nl *nl, void *buf, uint8_t cmd, uint16_t flags);
+/* Start a request for @cmd in nl->req; add attributes with mnl_attr_put*. */
+struct nlmsghdr *nfm_nl_request(struct nfm_nl *nl, uint8_t cmd, uint16_t flags);
 
 /*
  * Send @nlh and run @cb on every reply message until the ack or NLMSG_DONE.
