@@ -560,9 +560,6 @@ static unsigned int nfmp_hook(void *priv, struct sk_buff *skb, const struct nf_h
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || nf_ct_protonum(ct) != IPPROTO_TCP)
 		return NF_ACCEPT;
-	/* looped back: OUTPUT already saw it */
-	if (state->hook == NF_INET_PRE_ROUTING && nf_is_loopback_packet(skb))
-		return NF_ACCEPT;
 
 	help = nfct_help(ct);
 	if (nf_ct_is_confirmed(ct)) {
@@ -572,6 +569,9 @@ static unsigned int nfmp_hook(void *priv, struct sk_buff *skb, const struct nf_h
 		/* someone else's helper, or a template's: leave it alone */
 		return NF_ACCEPT;
 	}
+	/* looped back: OUTPUT already saw it (checked off the fast path) */
+	if (state->hook == NF_INET_PRE_ROUTING && nf_is_loopback_packet(skb))
+		return NF_ACCEPT;
 	nfmp_track(state->net, skb, ct, ctinfo, false);
 	return NF_ACCEPT;
 }
