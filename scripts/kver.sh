@@ -5,8 +5,10 @@
 # Usage: scripts/kver.sh [kver|kdir|vmlinuz]   (default: kver)
 #
 # Order: $KVER if set; else the running kernel if its headers are installed
-# (/lib/modules/$(uname -r)/build); else the newest /lib/modules/*/build
-# (Debian's linux-headers-amd64).  The Makefile and selftests/vm-run both call
+# (/lib/modules/$(uname -r)/build); else the kernel Debian's linux-headers-amd64
+# metapackage points at (the distribution's default, even when a newer kernel
+# such as 6.12 from bookworm-security is installed beside it); else the newest
+# /lib/modules/*/build.  The Makefile and selftests/vm-run both call
 # this so that the VM boots exactly the kernel the modules were built against.
 set -eu
 
@@ -20,7 +22,13 @@ pick_kver() {
 	if [ -d "/lib/modules/$run/build" ]; then
 		echo "$run"; return 0
 	fi
-	# newest kernel that has headers; prefer one that also has a bootable image
+	# the distribution's default kernel, if its headers are installed
+	dflt=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
+		sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p')
+	if [ -n "$dflt" ] && [ -d "/lib/modules/$dflt/build" ]; then
+		echo "$dflt"; return 0
+	fi
+	# else the newest kernel that has headers
 	best=
 	for d in $(ls -d /lib/modules/*/build 2>/dev/null | sort -V); do
 		v=${d#/lib/modules/}; v=${v%/build}
