@@ -120,6 +120,17 @@ nfm_require_root() {
 	[ "$(id -u)" -eq 0 ] || nfm_skip_all "needs root (run through selftests/vm-run)"
 }
 
+# nfm_unpriv_bin CMD : path of a copy of CMD that an unprivileged user can
+# execute (the checkout may live where only root can enter, e.g. /root)
+nfm_unpriv_bin() {
+	local src dir
+	src=$(command -v "$1") || return 1
+	dir=$NFM_TMP/unpriv-bin
+	mkdir -p "$dir" && chmod 755 "$NFM_TMP" "$dir" || return 1
+	install -m 755 "$src" "$dir/" || return 1
+	echo "$dir/$(basename "$src")"
+}
+
 # ---- cleanup ------------------------------------------------------------------
 
 nfm_cleanup() {

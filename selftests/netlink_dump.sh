@@ -56,7 +56,7 @@ ctok=$(nfm_ns_exec client ss -Mni state established | sed -n 's/.*token:\([0-9a-
 stok=$(nfm_ns_exec server ss -Mni state established | sed -n 's/.*token:\([0-9a-f]*\).*/\1/p' | head -n1)
 nfm_log "ss tokens: client=$ctok server=$stok"
 nfm_ns_exec router setpriv --reuid=65534 --regid=65534 --clear-groups \
-	"$NFMPTCP" -j show >"$NFM_TMP/dump-nobody.json" 2>&1
+	"$(nfm_unpriv_bin "$NFMPTCP")" -j show >"$NFM_TMP/dump-nobody.json" 2>&1
 nfm_ns_exec router "$NFMPTCP" show >"$NFM_TMP/table.txt" 2>&1
 sed 's/^/# /' "$NFM_TMP/table.txt"
 
