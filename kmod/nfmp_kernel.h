@@ -156,7 +156,7 @@ static inline u16 nfmp_ct_zone(const struct nf_conn *ct)
 void nfmp_subflow_link(struct nfmp_net *nn, struct nfmp_kconn *conn, struct nf_conn *ct);
 void nfmp_subflow_unlink(struct net *net, struct nfmp_net *nn, struct nf_conn *ct);
 void nfmp_conn_reap(struct nfmp_net *nn, struct nfmp_kconn *conn);
-void nfmp_table_flush(struct net *net, struct nfmp_net *nn);
+void nfmp_table_flush(struct net *net, struct nfmp_net *nn, bool notify);
 void nfmp_conn_prepare_hmac_once(struct nfmp_kconn *conn);
 
 #define nfmp_for_each_subflow(conn, ct) \
@@ -174,6 +174,8 @@ void nfmp_netlink_exit(void);
 void nfmp_event_conn(struct net *net, u8 cmd, struct nfmp_kconn *conn);
 void nfmp_event_subflow(struct net *net, u8 cmd, struct nfmp_kconn *conn,
 			const struct nf_conn *ct, const struct nfmp_subflow *sf);
+void nfmp_event_join_unknown(struct net *net, const struct nf_conn *ct,
+			     const struct nfmp_subflow *sf, u32 token);
 void nfmp_event_addr(struct net *net, u8 cmd, struct nfmp_kconn *conn,
 		     const struct nfmp_addr_entry *a, u8 sender);
 

@@ -58,7 +58,7 @@ err_free_stats:
 static void __net_exit nfmp_net_exit(struct net *net)
 {
 	nfmp_track_net_exit(net);	/* no packet reaches us after this */
-	nfmp_table_flush(net, nfmp_pernet(net));
+	nfmp_table_flush(net, nfmp_pernet(net), false);
 }
 
 /* One grace period for a whole batch of namespaces going away. */
@@ -101,6 +101,7 @@ static int __init nfmp_init(void)
 	ret = register_pernet_subsys(&nfmp_net_ops);
 	if (ret)
 		goto err_helper_unregister;
+	WRITE_ONCE(nfmp_exiting, false);	/* ->help may use pernet state now */
 	ret = nfmp_netlink_init();
 	if (ret)
 		goto err_pernet_unregister;

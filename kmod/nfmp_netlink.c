@@ -383,7 +383,7 @@ static int nfmp_nl_conn_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 
-	nfmp_table_flush(net, nfmp_pernet(net));
+	nfmp_table_flush(net, nfmp_pernet(net), true);
 	return 0;
 }
 
@@ -556,14 +556,10 @@ void nfmp_event_conn(struct net *net, u8 cmd, struct nfmp_kconn *conn)
 	nfmp_nl_event_send(net, skb, hdr);
 }
 
-/*
- * @conn is NULL for a join whose token matches no connection: the token it
- * asked for is then still in the conntrack's embryo data.
- */
-void nfmp_event_subflow(struct net *net, u8 cmd, struct nfmp_kconn *conn,
-			const struct nf_conn *ct, const struct nfmp_subflow *sf)
+static void nfmp_event_subflow_token(struct net *net, u8 cmd, struct nfmp_kconn *conn,
+				     const struct nf_conn *ct, const struct nfmp_subflow *sf,
+				     u32 join_token)
 {
-	u32 join_token = 0;
 	struct sk_buff *skb;
 	void *hdr;
 
@@ -573,14 +569,29 @@ void nfmp_event_subflow(struct net *net, u8 cmd, struct nfmp_kconn *conn,
 				cmd, &hdr);
 	if (!skb)
 		return;
-	if (!conn && (sf->flags & NFMP_SF_F_JOIN))
-		join_token = nfmp_ct_data(ct)->embryo.token;
 	if ((conn && nfmp_nl_event_put_conn(skb, conn)) ||
 	    nfmp_nl_put_subflow(skb, NFMPTCP_A_SUBFLOW, ct, sf, join_token)) {
 		nlmsg_free(skb);
 		return;
 	}
 	nfmp_nl_event_send(net, skb, hdr);
+}
+
+void nfmp_event_subflow(struct net *net, u8 cmd, struct nfmp_kconn *conn,
+			const struct nf_conn *ct, const struct nfmp_subflow *sf)
+{
+	nfmp_event_subflow_token(net, cmd, conn, ct, sf, 0);
+}
+
+/*
+ * A join SYN whose token matches no connection. Its conntrack is not
+ * confirmed: after an extension genid bump its helper area is out of reach
+ * (nfct_help() returns NULL), so the caller passes the token in.
+ */
+void nfmp_event_join_unknown(struct net *net, const struct nf_conn *ct,
+			     const struct nfmp_subflow *sf, u32 token)
+{
+	nfmp_event_subflow_token(net, NFMPTCP_EVENT_JOIN_INVALID, NULL, ct, sf, token);
 }
 
 void nfmp_event_addr(struct net *net, u8 cmd, struct nfmp_kconn *conn,

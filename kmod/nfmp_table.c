@@ -60,8 +60,10 @@ static void nfmp_conn_free_rcu(struct rcu_head *head)
 {
 	struct nfmp_kconn *conn = container_of(head, struct nfmp_kconn, rcu);
 
-	kfree(conn->pc.hk);
+	/* keys and pad states let anyone who reads freed memory join or hijack */
+	kfree_sensitive(conn->pc.hk);
 	kfree(conn->addrs);
+	memzero_explicit(conn->pc.key, sizeof(conn->pc.key));
 	kmem_cache_free(nfmp_conn_cachep, conn);
 }
 
@@ -273,24 +275,32 @@ void nfmp_subflow_unlink(struct net *net, struct nfmp_net *nn, struct nf_conn *c
 
 /*
  * Forget every connection (flush command, netns exit, module unload). The
- * conntracks stay; their subflow state becomes DEAD and is never looked at again.
+ * conntracks stay; their subflow state becomes DEAD and is never looked at
+ * again. Process context: the lock is dropped between buckets so that a big
+ * table does not keep BHs off for long. @notify: a CONN_CLOSED event per
+ * connection (flush command); none when the netns or the family goes away.
  */
-void nfmp_table_flush(struct net *net, struct nfmp_net *nn)
+void nfmp_table_flush(struct net *net, struct nfmp_net *nn, bool notify)
 {
 	struct hlist_node *tmp;
 	struct nfmp_kconn *conn;
 	unsigned int i;
 
-	spin_lock_bh(&nn->lock);
+	might_sleep();
 	for (i = 0; i < (1U << nn->hash_bits); i++) {
+		if (hlist_empty(&nn->id_hash[i]))
+			continue;
+		spin_lock_bh(&nn->lock);
 		hlist_for_each_entry_safe(conn, tmp, &nn->id_hash[i], id_node) {
 			while (conn->subflows)
 				nfmp_subflow_drop(nn, conn, &conn->subflows);
-			nfmp_event_conn(net, NFMPTCP_EVENT_CONN_CLOSED, conn);
+			if (notify)
+				nfmp_event_conn(net, NFMPTCP_EVENT_CONN_CLOSED, conn);
 			nfmp_conn_remove(nn, conn);
 		}
+		spin_unlock_bh(&nn->lock);
+		cond_resched();
 	}
-	spin_unlock_bh(&nn->lock);
 }
 
 /*

@@ -16,7 +16,12 @@
 
 #include "nfmp_kernel.h"
 
-bool nfmp_exiting __read_mostly;
+/*
+ * True while the per-netns state may not exist: before module init has
+ * registered it (the helper is registered first, and a template binding
+ * "mptcp" can reach ->help in that window) and from the start of module exit.
+ */
+bool nfmp_exiting __read_mostly = true;
 
 /*
  * Connections sharing one token that a join is checked against. Natural
@@ -252,7 +257,7 @@ static void nfmp_track_syn(struct net *net, struct nfmp_net *nn, struct sk_buff 
 	} else {
 		nfmp_join_start(NULL, &data->sf, -1, &seg->pkt, &res);
 		nfmp_stat_inc(nn, NFMPTCP_STAT_JOIN_UNKNOWN_TOKEN);
-		nfmp_event_subflow(net, NFMPTCP_EVENT_JOIN_INVALID, NULL, ct, &data->sf);
+		nfmp_event_join_unknown(net, ct, &data->sf, opts->join.token);
 	}
 }
 
@@ -590,7 +595,7 @@ static int nfmp_helper_help(struct sk_buff *skb, unsigned int protoff, struct nf
 	 */
 	struct nf_conn_help *help = nfct_help(ct);
 
-	/* module unload: the pernet areas may already be gone */
+	/* module load or unload: the pernet areas may not exist */
 	if (READ_ONCE(nfmp_exiting) || !help)
 		return NF_ACCEPT;
 	if (!nf_ct_is_confirmed(ct) &&
