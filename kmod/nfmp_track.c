@@ -100,9 +100,9 @@ static bool nfmp_join_dest_owned(const struct nfmp_kconn *conn, int owner,
 				 const struct nf_conn *join)
 {
 	const struct nf_conntrack_tuple *jt = &join->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-	__be16 ports[NFMP_MAX_ADDRS];
-	unsigned int nports = 0, i;
+	bool port_used = false;
 	struct nf_conn *ct;
+	unsigned int i;
 
 	nfmp_for_each_subflow(conn, ct) {
 		const struct nfmp_ct_data *data = nfmp_ct_data(ct);
@@ -111,29 +111,29 @@ static bool nfmp_join_dest_owned(const struct nfmp_kconn *conn, int owner,
 								      IP_CT_DIR_ORIGINAL;
 		const struct nf_conntrack_tuple *t = &ct->tuplehash[dir].tuple;
 
+		if (t->dst.u.tcp.port != jt->dst.u.tcp.port)
+			continue;
 		if (nf_ct_l3num(ct) == nf_ct_l3num(join) &&
-		    nf_inet_addr_cmp(&t->dst.u3, &jt->dst.u3) &&
-		    t->dst.u.tcp.port == jt->dst.u.tcp.port)
+		    nf_inet_addr_cmp(&t->dst.u3, &jt->dst.u3))
 			return true;
-		if (nports < ARRAY_SIZE(ports))
-			ports[nports++] = t->dst.u.tcp.port;
+		port_used = true;
 	}
 	if (!conn->addrs)
 		return false;
 	for (i = 0; i < conn->addrs->n; i++) {
 		const struct nfmp_addr_entry *e = &conn->addrs->e[i];
-		unsigned int p;
 
 		if (e->sender != owner || (e->flags & NFMPTCP_ADDR_F_REMOVED) ||
 		    (e->family == 4) != (nf_ct_l3num(join) == NFPROTO_IPV4) ||
 		    memcmp(e->addr, &jt->dst.u3, e->family == 4 ? 4 : 16))
 			continue;
-		if (e->port)
-			return htons(e->port) == jt->dst.u.tcp.port;
-		/* RFC 8684 §3.4.1: no port means the port of a subflow of that end */
-		for (p = 0; p < nports; p++)
-			if (ports[p] == jt->dst.u.tcp.port)
-				return true;
+		/*
+		 * RFC 8684 §3.4.1: no port means the port of a subflow of that
+		 * end. The same address may be announced again with another id
+		 * and port: keep looking.
+		 */
+		if (e->port ? htons(e->port) == jt->dst.u.tcp.port : port_used)
+			return true;
 	}
 	return false;
 }
@@ -377,19 +377,27 @@ static struct nfmp_kconn *nfmp_commit(struct net *net, struct nfmp_net *nn, stru
 	return conn;
 }
 
-static void nfmp_note_addr(struct nfmp_kconn *conn, const struct nfmp_add_addr *aa, u8 sender,
-			   struct nfmp_addr_entry *out)
+/* What an ADD_ADDR says, for events (also when it is not recorded). */
+static void nfmp_addr_from_option(const struct nfmp_add_addr *aa, u8 sender,
+				  struct nfmp_addr_entry *out)
 {
-	struct nfmp_addrs *addrs = conn->addrs;
-	struct nfmp_addr_entry *e = NULL;
-	unsigned int i;
-
 	memset(out, 0, sizeof(*out));
 	memcpy(out->addr, aa->addr, aa->family == 4 ? 4 : 16);
 	out->family = aa->family;
 	out->id = aa->addr_id;
 	out->port = aa->has_port ? aa->port : 0;
 	out->sender = sender;
+}
+
+/*
+ * Record an announcement: it replaces an entry of the same sender and id,
+ * else takes a free or a removed slot (ids are reused over a long connection).
+ */
+static void nfmp_note_addr(struct nfmp_kconn *conn, const struct nfmp_addr_entry *a)
+{
+	struct nfmp_addrs *addrs = conn->addrs;
+	struct nfmp_addr_entry *e = NULL;
+	unsigned int i;
 
 	if (!addrs) {
 		addrs = kzalloc(sizeof(*addrs), GFP_ATOMIC);
@@ -398,17 +406,19 @@ static void nfmp_note_addr(struct nfmp_kconn *conn, const struct nfmp_add_addr *
 		conn->addrs = addrs;
 	}
 	for (i = 0; i < addrs->n; i++) {
-		if (addrs->e[i].sender == sender && addrs->e[i].id == aa->addr_id) {
+		if (addrs->e[i].sender == a->sender && addrs->e[i].id == a->id) {
 			e = &addrs->e[i];
 			break;
 		}
+		if (!e && (addrs->e[i].flags & NFMPTCP_ADDR_F_REMOVED))
+			e = &addrs->e[i];
 	}
 	if (!e) {
 		if (addrs->n == NFMP_MAX_ADDRS)
 			return;
 		e = &addrs->e[addrs->n++];
 	}
-	*e = *out;
+	*e = *a;
 }
 
 /* Mark the addresses @sender removed. */
@@ -460,8 +470,10 @@ static void nfmp_track_live(struct net *net, struct nfmp_net *nn, struct nf_conn
 	seg->pkt.opts = &seg->parsed;
 	nfmp_engine_packet(&conn->pc, &data->sf, &seg->pkt, &res);
 	ev = res.events;
+	if (ev & (NFMP_EV_ADDR_ANNOUNCED | NFMP_EV_ADD_ADDR_BAD_HMAC))
+		nfmp_addr_from_option(&opts->add_addr, res.sender, &addr);
 	if (ev & NFMP_EV_ADDR_ANNOUNCED)
-		nfmp_note_addr(conn, &opts->add_addr, res.sender, &addr);
+		nfmp_note_addr(conn, &addr);
 	if (ev & NFMP_EV_ADDR_ECHOED)
 		nfmp_note_echo(conn, &opts->add_addr, res.sender);
 	if (ev & NFMP_EV_ADDR_REMOVED)
