@@ -89,7 +89,7 @@ struct nfmp_kconn *nfmp_conn_create(struct nfmp_net *nn, const struct nf_conn *c
 
 	lockdep_assert_held(&nn->lock);
 
-	if (nn->count >= READ_ONCE(nn->cfg.max_conns)) {
+	if (READ_ONCE(nn->count) >= READ_ONCE(nn->cfg.max_conns)) {
 		nfmp_stat_inc(nn, NFMPTCP_STAT_TABLE_FULL);
 		return NULL;
 	}
@@ -108,7 +108,7 @@ struct nfmp_kconn *nfmp_conn_create(struct nfmp_net *nn, const struct nf_conn *c
 	} while (unlikely(nfmp_id_in_use(nn, nn->next_id)));
 	conn->id = nn->next_id;
 	hlist_add_head_rcu(&conn->id_node, &nn->id_hash[nfmp_bucket(nn, conn->id)]);
-	nn->count++;
+	WRITE_ONCE(nn->count, nn->count + 1);
 	nfmp_stat_inc(nn, NFMPTCP_STAT_CONN_SEEN);
 	return conn;
 }
@@ -198,7 +198,7 @@ static void nfmp_conn_remove(struct nfmp_net *nn, struct nfmp_kconn *conn)
 			hlist_del_rcu(&conn->token_node[s]);
 	hlist_del_rcu(&conn->id_node);
 	WRITE_ONCE(conn->dead, true);
-	nn->count--;
+	WRITE_ONCE(nn->count, nn->count - 1);
 	nfmp_stat_inc(nn, NFMPTCP_STAT_CONN_CLOSED);
 	call_rcu(&conn->rcu, nfmp_conn_free_rcu);
 }
@@ -246,7 +246,7 @@ void nfmp_subflow_unlink(struct net *net, struct nfmp_net *nn, struct nf_conn *c
 	struct nf_conn **pp;
 
 	spin_lock_bh(&nn->lock);
-	if (data->phase != NFMP_PHASE_LIVE) {
+	if (READ_ONCE(data->phase) != NFMP_PHASE_LIVE) {
 		spin_unlock_bh(&nn->lock);
 		return;
 	}

@@ -59,7 +59,8 @@ static bool nfmp_read_segment(const struct sk_buff *skb, const struct nf_conn *c
 
 		off = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(struct ipv6hdr),
 				       &nexthdr, &frag_off);
-		if (off < 0 || nexthdr != IPPROTO_TCP)
+		/* conntrack reassembles first; a non-first fragment has no TCP header */
+		if (off < 0 || nexthdr != IPPROTO_TCP || (frag_off & htons(~0x7)))
 			return false;
 		protoff = off;
 	}
