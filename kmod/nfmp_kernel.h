@@ -31,8 +31,8 @@ enum nfmp_phase {
  * Per-subflow state in the conntrack helper area (help->data, 32 bytes). Until
  * the conntrack is confirmed nothing is linked anywhere: an unconfirmed
  * conntrack may be freed without any callback (its SYN was dropped), so the
- * embryo keeps only what the SYN said and is committed on the first packet
- * seen after confirmation (normally the SYN/ACK), when ->destroy is guaranteed.
+ * embryo keeps only what the SYN said and is committed on the responder's
+ * SYN/ACK, seen after confirmation, when ->destroy is guaranteed.
  */
 struct nfmp_ct_data {
 	union {

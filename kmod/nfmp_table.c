@@ -83,13 +83,73 @@ static bool nfmp_id_in_use(const struct nfmp_net *nn, u32 id)
 	return false;
 }
 
+static void nfmp_conn_remove(struct nfmp_net *nn, struct nfmp_kconn *conn);
+static void nfmp_subflow_drop(struct nfmp_net *nn, struct nfmp_kconn *conn, struct nf_conn **pp);
+
+/*
+ * Work bound of one early drop: connections looked at, and buckets (a table
+ * far smaller than its index is sparse; empty buckets cost one read each).
+ */
+#define NFMP_EARLY_DROP_CONNS	16
+#define NFMP_EARLY_DROP_BUCKETS	16384U
+
+/* No subflow of @conn got past its handshake (what a SYN flood leaves). */
+static bool nfmp_conn_half_open(struct nfmp_kconn *conn)
+{
+	bool half_open = true;
+	struct nf_conn *ct;
+
+	spin_lock(&conn->lock);
+	nfmp_for_each_subflow(conn, ct) {
+		if (nfmp_ct_data(ct)->sf.flags & NFMP_SF_F_ESTABLISHED) {
+			half_open = false;
+			break;
+		}
+	}
+	spin_unlock(&conn->lock);
+	return half_open;
+}
+
+/*
+ * The table is full: evict a half-open connection to make room, as
+ * conntrack's early_drop does, so that a flood of handshakes that never
+ * complete cannot keep real connections out. Bounded work under nn->lock.
+ */
+static bool nfmp_conn_early_drop(struct net *net, struct nfmp_net *nn)
+{
+	unsigned int mask = (1U << nn->hash_bits) - 1;
+	unsigned int b = get_random_u32() & mask, i, looked = 0;
+	unsigned int nbuckets = min(mask + 1, NFMP_EARLY_DROP_BUCKETS);
+	struct nfmp_kconn *conn;
+
+	lockdep_assert_held(&nn->lock);
+
+	for (i = 0; i < nbuckets && looked < NFMP_EARLY_DROP_CONNS; i++, b = (b + 1) & mask) {
+		hlist_for_each_entry(conn, &nn->id_hash[b], id_node) {
+			if (!nfmp_conn_half_open(conn)) {
+				if (++looked == NFMP_EARLY_DROP_CONNS)
+					break;
+				continue;
+			}
+			while (conn->subflows)
+				nfmp_subflow_drop(nn, conn, &conn->subflows);
+			nfmp_event_conn(net, NFMPTCP_EVENT_CONN_CLOSED, conn);
+			nfmp_conn_remove(nn, conn);
+			nfmp_stat_inc(nn, NFMPTCP_STAT_EARLY_DROP);
+			return true;
+		}
+	}
+	return false;
+}
+
 struct nfmp_kconn *nfmp_conn_create(struct nfmp_net *nn, const struct nf_conn *ct)
 {
 	struct nfmp_kconn *conn;
 
 	lockdep_assert_held(&nn->lock);
 
-	if (READ_ONCE(nn->count) >= READ_ONCE(nn->cfg.max_conns)) {
+	if (READ_ONCE(nn->count) >= READ_ONCE(nn->cfg.max_conns) &&
+	    !nfmp_conn_early_drop(nf_ct_net(ct), nn)) {
 		nfmp_stat_inc(nn, NFMPTCP_STAT_TABLE_FULL);
 		return NULL;
 	}

@@ -209,14 +209,9 @@ static void nfmp_track_syn(struct net *net, struct nfmp_net *nn, struct sk_buff 
 	nfmp_count_malformed(nn, opts);
 	seg->pkt.opts = opts;
 
-	if (opts->present & NFMP_SUBTYPE_BIT(NFMP_MP_CAPABLE)) {
-		if (READ_ONCE(nn->count) >= READ_ONCE(nn->cfg.max_conns)) {
-			nfmp_stat_inc(nn, NFMPTCP_STAT_TABLE_FULL);
-			return;
-		}
-	} else if (!(opts->present & NFMP_SUBTYPE_BIT(NFMP_MP_JOIN))) {
+	/* A full table is dealt with at commit time, where early drop can make room. */
+	if (!(opts->present & (NFMP_SUBTYPE_BIT(NFMP_MP_CAPABLE) | NFMP_SUBTYPE_BIT(NFMP_MP_JOIN))))
 		return;
-	}
 
 	if (helper_attached) {
 		help = nfct_help(ct);
@@ -287,8 +282,8 @@ static struct nfmp_kconn *nfmp_join_choose(struct nfmp_kconn **cands, unsigned i
 }
 
 /*
- * First packet after confirmation: from now on ->destroy will be called, so
- * the subflow can hold a reference on a connection. Returns the connection,
+ * The responder's SYN/ACK, after confirmation: from now on ->destroy will be
+ * called, so the subflow can hold a reference on a connection. Returns the connection,
  * or NULL if the subflow stays untracked.
  */
 static struct nfmp_kconn *nfmp_commit(struct net *net, struct nfmp_net *nn, struct nf_conn *ct,
@@ -554,6 +549,13 @@ static void nfmp_track(struct net *net, struct sk_buff *skb, struct nf_conn *ct,
 		break;
 	case NFMP_PHASE_EMBRYO_MPC:
 	case NFMP_PHASE_EMBRYO_JOIN:
+		/*
+		 * Only the responder's SYN/ACK makes a subflow worth a record:
+		 * SYNs alone (retransmitted or forged) must not fill the table.
+		 */
+		if ((seg.pkt.tcp_flags & (NFMP_TCP_SYN | NFMP_TCP_ACK | NFMP_TCP_RST)) !=
+		    (NFMP_TCP_SYN | NFMP_TCP_ACK) || seg.pkt.dir != NFMP_DIR_REPLY)
+			return;
 		conn = nfmp_commit(net, nn, ct, data, &seg);
 		if (!conn)
 			return;

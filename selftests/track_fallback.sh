@@ -53,6 +53,7 @@ nfm_ns_exec router nfmptcp flush
 nfm_ns_exec router nfmptcp config max-conns 2
 nfm_ns_exec router nfmptcp config max-subflows 1
 full0=$(stat table_full)
+ed0=$(stat early_drop)
 sfl0=$(stat sf_limit)
 NFM_PORT=$((NFM_PORT + 10))
 nfm_xfer -s 64K -P 5 -t 60 -w 4 &
@@ -60,7 +61,9 @@ xfer=$!
 sleep 3
 n=$(nfm_ns_exec router nfmptcp show -j | jq length)
 nfm_check "max-conns 2: only 2 of 5 connections tracked (saw $n)" [ "$n" -eq 2 ]
-nfm_check "max-conns 2: the other 3 counted as table-full" [ "$(stat table_full)" -ge $((full0 + 3)) ]
+# a connection still in its handshake may be evicted for a newer one (early drop)
+nfm_check "max-conns 2: the other 3 counted as table-full or early-drop" \
+	[ $(( $(stat table_full) + $(stat early_drop) )) -ge $((full0 + ed0 + 3)) ]
 nfm_check "max-subflows 1: joins not tracked, counted" [ "$(stat sf_limit)" -gt "$sfl0" ]
 nfm_check "max-subflows 1: tracked connections keep one subflow" \
 	[ "$(nfm_ns_exec router nfmptcp show -j | jq '[.[].nsubflows] | max')" -eq 1 ]

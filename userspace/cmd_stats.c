@@ -33,6 +33,7 @@ static const char * const nfm_stat_names[NFMPTCP_STAT_MAX + 1] = {
 	[NFMPTCP_STAT_SF_LIMIT]			= "sf-limit",
 	[NFMPTCP_STAT_ALLOC_FAIL]		= "alloc-fail",
 	[NFMPTCP_STAT_JOIN_RELATED]		= "join-related",
+	[NFMPTCP_STAT_EARLY_DROP]		= "early-drop",
 };
 
 struct nfm_stats {

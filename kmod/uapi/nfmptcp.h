@@ -178,6 +178,7 @@ enum nfmptcp_stat {
 	NFMPTCP_STAT_SF_LIMIT,
 	NFMPTCP_STAT_ALLOC_FAIL,
 	NFMPTCP_STAT_JOIN_RELATED,	/* joins marked RELATED in conntrack */
+	NFMPTCP_STAT_EARLY_DROP,	/* half-open connections evicted for a new one */
 	__NFMPTCP_STAT_MAX
 };
 #define NFMPTCP_STAT_MAX (__NFMPTCP_STAT_MAX - 1)
