@@ -58,6 +58,9 @@ struct nfmp_ct_data {
 	u32			phase;
 };
 
+/* How long a RELATED admission waits for its SYN/ACK before its slot lapses. */
+#define NFMP_JOIN_PENDING_TTL	(10 * HZ)
+
 /* Ceiling of the max-subflows setting; netlink messages are sized for it. */
 #define NFMP_MAX_SUBFLOWS_LIMIT	64U
 
@@ -101,6 +104,14 @@ struct nfmp_kconn {
 	u32			id;		/* stable id for dumps and events */
 	u32			created;	/* jiffies (32 bits: ages wrap after 49 days) */
 	u16			zone;		/* conntrack zone id: joins match within it */
+	/*
+	 * Joins admitted RELATED on their SYN and not linked yet (no SYN/ACK
+	 * seen), under nfmp_net.lock. An unconfirmed conntrack can vanish
+	 * without a callback, so the count also lapses NFMP_JOIN_PENDING_TTL
+	 * after the last admission.
+	 */
+	u8			npending;
+	u32			pending_stamp;	/* jiffies of the last admission */
 	/*
 	 * Subflows, through nfmp_ct_data.live.next; each holds a conntrack
 	 * reference, so that an entry whose ->destroy never comes (ctnetlink

@@ -150,7 +150,7 @@ static void nfmp_join_make_related(struct nfmp_net *nn, struct sk_buff *skb, str
 				   struct nfmp_kconn *conn, int owner)
 {
 	struct nf_conn *master = NULL, *sub;
-	bool owned = false;
+	bool owned = false, room;
 
 	if (!READ_ONCE(nn->cfg.join_related) || ct->master || owner < 0)
 		return;
@@ -160,9 +160,21 @@ static void nfmp_join_make_related(struct nfmp_net *nn, struct sk_buff *skb, str
 		spin_lock(&conn->lock);
 		owned = conn->pc.state != NFMP_CONN_FALLBACK &&
 			conn->pc.state != NFMP_CONN_CLOSED &&
-			conn->nsubflows < READ_ONCE(nn->cfg.max_subflows) &&
 			nfmp_join_dest_owned(conn, owner, ct);
 		spin_unlock(&conn->lock);
+	}
+	/*
+	 * Bounded admission: a token is sent in clear, so joins carrying it
+	 * (spoofed sources, say) get in only while the connection has free
+	 * subflow slots, counting those admitted and not answered yet.
+	 */
+	if (owned && conn->npending &&
+	    time_after32((u32)jiffies, conn->pending_stamp + NFMP_JOIN_PENDING_TTL))
+		conn->npending = 0;
+	room = conn->nsubflows + conn->npending < READ_ONCE(nn->cfg.max_subflows);
+	if (owned && !room) {
+		nfmp_stat_inc(nn, NFMPTCP_STAT_JOIN_RELATED_FULL);
+		owned = false;
 	}
 	/*
 	 * A master that is not itself RELATED keeps master chains one deep:
@@ -176,6 +188,10 @@ static void nfmp_join_make_related(struct nfmp_net *nn, struct sk_buff *skb, str
 			break;
 		master = NULL;
 	}
+	if (master) {
+		conn->npending++;
+		conn->pending_stamp = (u32)jiffies;
+	}
 	spin_unlock_bh(&nn->lock);
 	if (!master)
 		return;
@@ -184,6 +200,37 @@ static void nfmp_join_make_related(struct nfmp_net *nn, struct sk_buff *skb, str
 	__set_bit(IPS_EXPECTED_BIT, &ct->status);
 	nf_ct_set(skb, ct, IP_CT_RELATED);
 	nfmp_stat_inc(nn, NFMPTCP_STAT_JOIN_RELATED);
+}
+
+/* Did nfmp_join_make_related() (or an expectation) make this join RELATED? */
+static bool nfmp_join_is_related(const struct nf_conn *ct)
+{
+	return ct->master && test_bit(IPS_EXPECTED_BIT, &ct->status);
+}
+
+/* The connection whose subflow is the master of RELATED join @ct, if any. Under nn->lock. */
+static struct nfmp_kconn *nfmp_join_master_conn(const struct nf_conn *ct)
+{
+	const struct nf_conn_help *help = nfct_help(ct->master);
+	const struct nfmp_ct_data *mdata;
+
+	if (!help || rcu_access_pointer(help->helper) != &nfmp_helper)
+		return NULL;
+	mdata = (const struct nfmp_ct_data *)help->data;
+	return READ_ONCE(mdata->phase) == NFMP_PHASE_LIVE ? mdata->live.conn : NULL;
+}
+
+/*
+ * Take RELATED back from a join that turned out not to belong: its HMAC
+ * failed, it exceeds the subflow limit, its connection is gone or is another
+ * one than its master's (token collision). Killing the conntrack is the only
+ * way: its later packets are then NEW (or invalid) for the ruleset. Not
+ * under nn->lock: ->destroy takes it.
+ */
+static void nfmp_join_withdraw(struct nfmp_net *nn, struct nf_conn *ct)
+{
+	if (nf_ct_kill(ct))
+		nfmp_stat_inc(nn, NFMPTCP_STAT_JOIN_WITHDRAWN);
 }
 
 /*
@@ -287,7 +334,8 @@ static struct nfmp_kconn *nfmp_join_choose(struct nfmp_kconn **cands, unsigned i
  * or NULL if the subflow stays untracked.
  */
 static struct nfmp_kconn *nfmp_commit(struct net *net, struct nfmp_net *nn, struct nf_conn *ct,
-				      struct nfmp_ct_data *data, struct nfmp_seg *seg)
+				      struct nfmp_ct_data *data, struct nfmp_seg *seg,
+				      bool *withdraw)
 {
 	struct nfmp_kconn *cands[NFMP_TOKEN_CANDIDATES];
 	struct nfmp_kconn *conn = NULL;
@@ -340,7 +388,16 @@ static struct nfmp_kconn *nfmp_commit(struct net *net, struct nfmp_net *nn, stru
 		nfmp_event_subflow(net, NFMPTCP_EVENT_SF_ADDED, conn, ct, &data->sf);
 		break;
 	}
-	case NFMP_PHASE_EMBRYO_JOIN:
+	case NFMP_PHASE_EMBRYO_JOIN: {
+		struct nfmp_kconn *mconn = NULL;
+
+		if (nfmp_join_is_related(ct)) {
+			/* answered: its admission turns into a subflow, or is withdrawn */
+			mconn = nfmp_join_master_conn(ct);
+			if (mconn && mconn->npending)
+				mconn->npending--;
+			*withdraw = true;
+		}
 		n = nfmp_conn_find_token(nn, data->embryo.token, nfmp_ct_zone(ct), cands,
 					 ARRAY_SIZE(cands));
 		if (!n)
@@ -355,6 +412,9 @@ static struct nfmp_kconn *nfmp_commit(struct net *net, struct nfmp_net *nn, stru
 			conn = NULL;
 			break;
 		}
+		/* RELATED stays only when the master is a subflow of this very connection */
+		if (*withdraw && mconn == conn)
+			*withdraw = false;
 		spin_lock(&conn->lock);
 		/* The receiver may differ from the SYN-time guess on a token collision. */
 		data->sf.opener = !nfmp_conn_token_owner(&conn->pc, data->embryo.token);
@@ -364,6 +424,7 @@ static struct nfmp_kconn *nfmp_commit(struct net *net, struct nfmp_net *nn, stru
 		nfmp_subflow_link(nn, conn, ct);
 		nfmp_event_subflow(net, NFMPTCP_EVENT_SF_ADDED, conn, ct, &data->sf);
 		break;
+	}
 	default:
 		break;
 	}
@@ -496,6 +557,8 @@ static void nfmp_track_live(struct net *net, struct nfmp_net *nn, struct nf_conn
 	if (ev & NFMP_EV_JOIN_BAD_HMAC) {
 		nfmp_stat_inc(nn, NFMPTCP_STAT_JOIN_BAD_HMAC);
 		nfmp_event_subflow(net, NFMPTCP_EVENT_JOIN_INVALID, conn, ct, &sf_snap);
+		if (nfmp_join_is_related(ct))
+			nfmp_join_withdraw(nn, ct);
 	}
 	if (ev & NFMP_EV_ADDR_ANNOUNCED) {
 		nfmp_stat_inc(nn, NFMPTCP_STAT_ADD_ADDR_SEEN);
@@ -528,6 +591,7 @@ static void nfmp_track(struct net *net, struct sk_buff *skb, struct nf_conn *ct,
 	struct nfmp_ct_data *data;
 	struct nfmp_kconn *conn;
 	struct nfmp_seg seg;
+	bool withdraw = false;
 
 	if (!nfmp_read_segment(skb, ct, ctinfo, &seg))
 		return;
@@ -556,8 +620,10 @@ static void nfmp_track(struct net *net, struct sk_buff *skb, struct nf_conn *ct,
 		if ((seg.pkt.tcp_flags & (NFMP_TCP_SYN | NFMP_TCP_ACK | NFMP_TCP_RST)) !=
 		    (NFMP_TCP_SYN | NFMP_TCP_ACK) || seg.pkt.dir != NFMP_DIR_REPLY)
 			return;
-		conn = nfmp_commit(net, nn, ct, data, &seg);
-		if (!conn)
+		conn = nfmp_commit(net, nn, ct, data, &seg, &withdraw);
+		if (withdraw)
+			nfmp_join_withdraw(nn, ct);
+		if (!conn || withdraw)
 			return;
 		break;
 	default:

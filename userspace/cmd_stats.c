@@ -34,6 +34,8 @@ static const char * const nfm_stat_names[NFMPTCP_STAT_MAX + 1] = {
 	[NFMPTCP_STAT_ALLOC_FAIL]		= "alloc-fail",
 	[NFMPTCP_STAT_JOIN_RELATED]		= "join-related",
 	[NFMPTCP_STAT_EARLY_DROP]		= "early-drop",
+	[NFMPTCP_STAT_JOIN_RELATED_FULL]	= "join-related-full",
+	[NFMPTCP_STAT_JOIN_WITHDRAWN]		= "join-withdrawn",
 };
 
 struct nfm_stats {

@@ -179,6 +179,8 @@ enum nfmptcp_stat {
 	NFMPTCP_STAT_ALLOC_FAIL,
 	NFMPTCP_STAT_JOIN_RELATED,	/* joins marked RELATED in conntrack */
 	NFMPTCP_STAT_EARLY_DROP,	/* half-open connections evicted for a new one */
+	NFMPTCP_STAT_JOIN_RELATED_FULL,	/* join SYNs not made RELATED: no free subflow slot */
+	NFMPTCP_STAT_JOIN_WITHDRAWN,	/* RELATED joins killed: bad HMAC, over the limit, orphan */
 	__NFMPTCP_STAT_MAX
 };
 #define NFMPTCP_STAT_MAX (__NFMPTCP_STAT_MAX - 1)

@@ -3,7 +3,8 @@
  * mptcp_forge - send forged MPTCP segments (IPv4) to exercise a middlebox:
  * an MP_JOIN SYN with a chosen token, optionally followed, after the peer's
  * SYN/ACK, by a third ACK whose HMAC is garbage; or a burst of SYNs and ACKs
- * whose option areas are random, biased toward malformed MPTCP options.
+ * whose option areas are random, biased toward malformed MPTCP options; or a
+ * flood of join SYNs for one token from many (spoofed) sources.
  * Test tool: run it only inside test netns.
  */
 #include <arpa/inet.h>
@@ -27,16 +28,18 @@ struct forge {
 	int timeout_ms;
 	int bad_ack;
 	int garbage;		/* -G N: N random-option segments */
+	int flood;		/* -n N: N join SYNs, sources SRC, SRC+1, ... */
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mptcp_forge -s SRC -d DST -p DPORT -k TOKEN [-S SPORT] [-A] [-t MS]\n"
+		"usage: mptcp_forge -s SRC -d DST -p DPORT -k TOKEN [-S SPORT] [-A] [-t MS] [-n N]\n"
 		"       mptcp_forge -s SRC -d DST -p DPORT -G N [-S SPORT]\n"
 		"  Sends an MP_JOIN SYN for TOKEN (hex) from SRC:SPORT to DST:DPORT.\n"
 		"  -A  wait for the SYN/ACK and answer with an MP_JOIN ACK carrying a wrong HMAC\n"
 		"  -t  how long to wait for the SYN/ACK (default 3000 ms)\n"
+		"  -n  send N such SYNs instead, from SRC, SRC+1, ... (spoofed), fresh ports and nonces\n"
 		"  -G  instead, send N segments (SYNs from fresh ports, and ACKs from SPORT when\n"
 		"      given) whose options are random: kind 30 with any subtype and length,\n"
 		"      truncated, zero-length, mixed with NOP/EOL and other kinds\n"
@@ -211,7 +214,7 @@ int main(int argc, char **argv)
 	fg.sport = 20000 + random() % 20000;
 	fg.nonce = random();
 	fg.isn = random();
-	while ((o = getopt(argc, argv, "s:d:p:S:k:At:G:h")) != -1) {
+	while ((o = getopt(argc, argv, "s:d:p:S:k:At:G:n:h")) != -1) {
 		switch (o) {
 		case 's': have |= inet_pton(AF_INET, optarg, &fg.src) == 1; break;
 		case 'd': have |= (inet_pton(AF_INET, optarg, &fg.dst) == 1) << 1; break;
@@ -221,11 +224,12 @@ int main(int argc, char **argv)
 		case 'A': fg.bad_ack = 1; break;
 		case 'G': fg.garbage = atoi(optarg); have |= 8; break;
 		case 't': fg.timeout_ms = atoi(optarg); break;
+		case 'n': fg.flood = atoi(optarg); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}
 	}
-	if (have != 15) {
+	if (have != 15 || fg.flood < 0 || (fg.flood && (fg.bad_ack || fg.garbage))) {
 		usage(stderr);
 		return 1;
 	}
@@ -253,6 +257,20 @@ int main(int argc, char **argv)
 	syn_opt[3] = 7;
 	*(uint32_t *)&syn_opt[4] = htonl(fg.token);
 	*(uint32_t *)&syn_opt[8] = htonl(fg.nonce);
+	if (fg.flood) {
+		uint32_t src0 = ntohl(fg.src.s_addr);
+		int i;
+
+		for (i = 0; i < fg.flood; i++) {
+			fg.src.s_addr = htonl(src0 + i);
+			fg.sport = 20000 + random() % 40000;
+			*(uint32_t *)&syn_opt[8] = htonl(random());
+			if (send_segment(fd, &fg, random(), 0, TH_SYN, syn_opt, sizeof(syn_opt)))
+				return 1;
+		}
+		printf("sent %d MP_JOIN SYNs for token %08x\n", fg.flood, fg.token);
+		return 0;
+	}
 	if (send_segment(fd, &fg, fg.isn, 0, TH_SYN, syn_opt, sizeof(syn_opt)))
 		return 1;
 	printf("sent MP_JOIN SYN %s:%u -> ", inet_ntoa(fg.src), fg.sport);
