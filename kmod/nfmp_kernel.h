@@ -74,6 +74,9 @@ struct nfmp_addr_entry {
 	u8	family;		/* 4 or 6 */
 	u8	sender;		/* NFMP_CLIENT / NFMP_SERVER */
 	u8	flags;		/* NFMPTCP_ADDR_F_* */
+	/* what nf_nat_mptcp announced instead (NFMPTCP_ADDR_F_TRANSLATED) */
+	u16	nat_port;	/* 0: the rewritten option carries no port */
+	u8	nat_addr[16];
 };
 
 struct nfmp_addrs {
@@ -178,6 +181,10 @@ extern struct nf_conntrack_helper nfmp_helper;
 extern bool nfmp_exiting;
 int nfmp_track_net_init(struct net *net);
 void nfmp_track_net_exit(struct net *net);
+
+/* nfmp_nat_hook.c */
+void nfmp_nat_request_module(void);
+void nfmp_nat_hook_exit(void);
 
 /* nfmp_netlink.c: events are no-ops when nobody listens. */
 int nfmp_netlink_init(void);

@@ -121,6 +121,7 @@ err_cache_exit:
 static void __exit nfmp_exit(void)
 {
 	WRITE_ONCE(nfmp_exiting, true);	/* helper ->help stays away from pernet state */
+	nfmp_nat_hook_exit();
 	nfmp_netlink_exit();
 	/* hooks off and state forgotten in every netns first, so nobody attaches the helper anew */
 	unregister_pernet_subsys(&nfmp_net_ops);

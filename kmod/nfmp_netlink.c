@@ -99,8 +99,8 @@ static size_t nfmp_nl_addr_size(void)
 {
 	return nla_total_size(0) +
 	       4 * nla_total_size(sizeof(u8)) +	/* ID, FAMILY, SENDER, FLAGS */
-	       nla_total_size(16) +			/* ADDR6 (worst case) */
-	       nla_total_size(sizeof(__be16));		/* PORT */
+	       2 * nla_total_size(16) +		/* ADDR6, NAT_ADDR6 (worst case) */
+	       2 * nla_total_size(sizeof(__be16));	/* PORT, NAT_PORT */
 }
 
 static size_t nfmp_nl_conn_full_size(unsigned int nsubflows)
@@ -217,6 +217,13 @@ static int nfmp_nl_put_addr(struct sk_buff *skb, int type, const struct nfmp_add
 	/* The parser keeps ports in host order; the wire and the uapi are big endian. */
 	if (a->port && nla_put_be16(skb, NFMPTCP_ADDR_A_PORT, htons(a->port)))
 		goto cancel;
+	if (a->flags & NFMPTCP_ADDR_F_TRANSLATED) {
+		if (a->family == 6 ? nla_put(skb, NFMPTCP_ADDR_A_NAT_ADDR6, 16, a->nat_addr) :
+				     nla_put(skb, NFMPTCP_ADDR_A_NAT_ADDR4, 4, a->nat_addr))
+			goto cancel;
+		if (a->nat_port && nla_put_be16(skb, NFMPTCP_ADDR_A_NAT_PORT, htons(a->nat_port)))
+			goto cancel;
+	}
 	nla_nest_end(skb, nest);
 	return 0;
 
@@ -607,7 +614,8 @@ void nfmp_event_addr(struct net *net, u8 cmd, struct nfmp_kconn *conn,
 	if (!skb)
 		return;
 	e.sender = sender;
-	if (nfmp_nl_event_put_conn(skb, conn) ||
+	/* @conn is NULL for an ADD_ADDR on a conntrack we do not track (nf_nat_mptcp) */
+	if ((conn && nfmp_nl_event_put_conn(skb, conn)) ||
 	    nfmp_nl_put_addr(skb, NFMPTCP_A_ADDR, &e)) {
 		nlmsg_free(skb);
 		return;

@@ -15,6 +15,7 @@
 #include <net/netfilter/nf_conntrack_core.h>
 
 #include "nfmp_kernel.h"
+#include "nfmp_nat_hook.h"
 
 /*
  * True while the per-netns state may not exist: before module init has
@@ -46,24 +47,12 @@ static bool nfmp_read_segment(const struct sk_buff *skb, const struct nf_conn *c
 	struct tcphdr _th;
 	const struct tcphdr *th;
 	const u8 *opts;
+	int ret;
 
-	if (nf_ct_l3num(ct) == NFPROTO_IPV4) {
-		/* an ICMP error quoting the flow carries its conntrack too */
-		if (ip_hdr(skb)->protocol != IPPROTO_TCP)
-			return false;
-		protoff = skb_network_offset(skb) + ip_hdrlen(skb);
-	} else {
-		__be16 frag_off;
-		u8 nexthdr = ipv6_hdr(skb)->nexthdr;
-		int off;
-
-		off = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(struct ipv6hdr),
-				       &nexthdr, &frag_off);
-		/* conntrack reassembles first; a non-first fragment has no TCP header */
-		if (off < 0 || nexthdr != IPPROTO_TCP || (frag_off & htons(~0x7)))
-			return false;
-		protoff = off;
-	}
+	ret = nfmp_tcp_protoff(skb, nf_ct_l3num(ct));
+	if (ret < 0)
+		return false;
+	protoff = ret;
 
 	th = skb_header_pointer(skb, protoff, sizeof(_th), &_th);
 	if (!th)
@@ -450,10 +439,10 @@ static void nfmp_addr_from_option(const struct nfmp_add_addr *aa, u8 sender,
  * Record an announcement: it replaces an entry of the same sender and id,
  * else takes a free or a removed slot (ids are reused over a long connection).
  */
-static void nfmp_note_addr(struct nfmp_kconn *conn, const struct nfmp_addr_entry *a)
+static void nfmp_note_addr(struct nfmp_kconn *conn, struct nfmp_addr_entry *a)
 {
 	struct nfmp_addrs *addrs = conn->addrs;
-	struct nfmp_addr_entry *e = NULL;
+	struct nfmp_addr_entry *e = NULL, *free_slot = NULL;
 	unsigned int i;
 
 	if (!addrs) {
@@ -467,9 +456,18 @@ static void nfmp_note_addr(struct nfmp_kconn *conn, const struct nfmp_addr_entry
 			e = &addrs->e[i];
 			break;
 		}
-		if (!e && (addrs->e[i].flags & NFMPTCP_ADDR_F_REMOVED))
-			e = &addrs->e[i];
+		if (!free_slot && (addrs->e[i].flags & NFMPTCP_ADDR_F_REMOVED))
+			free_slot = &addrs->e[i];
 	}
+	if (e && e->family == a->family && e->port == a->port &&
+	    !memcmp(e->addr, a->addr, sizeof(e->addr))) {
+		/* a retransmission: nf_nat_mptcp keeps announcing what it chose */
+		a->flags = e->flags & (NFMPTCP_ADDR_F_TRANSLATED | NFMPTCP_ADDR_F_DROPPED);
+		a->nat_port = e->nat_port;
+		memcpy(a->nat_addr, e->nat_addr, sizeof(a->nat_addr));
+	}
+	if (!e)
+		e = free_slot;
 	if (!e) {
 		if (addrs->n == NFMP_MAX_ADDRS)
 			return;
@@ -632,6 +630,20 @@ static void nfmp_track(struct net *net, struct sk_buff *skb, struct nf_conn *ct,
 	nfmp_track_live(net, nn, ct, data, conn, &seg);
 }
 
+static unsigned int nfmp_nat_untracked(struct sk_buff *skb, struct nf_conn *ct,
+				       enum ip_conntrack_info ctinfo)
+{
+	nfmp_nat_hook_fn *nat = rcu_dereference(nfmp_nat_hook);
+	int protoff;
+
+	if (!nat)
+		return NF_ACCEPT;
+	protoff = nfmp_tcp_protoff(skb, nf_ct_l3num(ct));
+	if (protoff < 0)
+		return NF_ACCEPT;
+	return nat(skb, protoff, ct, ctinfo, NULL);
+}
+
 /*
  * PREROUTING and OUTPUT, right after conntrack: state is up to date before
  * DNAT and before filter chains read it. The cost for anything we do not
@@ -649,8 +661,17 @@ static unsigned int nfmp_hook(void *priv, struct sk_buff *skb, const struct nf_h
 
 	help = nfct_help(ct);
 	if (nf_ct_is_confirmed(ct)) {
-		if (likely(!help || rcu_access_pointer(help->helper) != &nfmp_helper))
+		if (likely(!help || rcu_access_pointer(help->helper) != &nfmp_helper)) {
+			/*
+			 * A NATed flow we do not track (started before we were
+			 * loaded): its ADD_ADDR would announce an address the
+			 * peer cannot reach, and we cannot re-sign it.
+			 */
+			if (unlikely(ct->status & IPS_NAT_MASK) && !help &&
+			    rcu_access_pointer(nfmp_nat_hook))
+				return nfmp_nat_untracked(skb, ct, ctinfo);
 			return NF_ACCEPT;
+		}
 	} else if (help) {
 		/* someone else's helper, or a template's: leave it alone */
 		return NF_ACCEPT;
@@ -662,10 +683,29 @@ static unsigned int nfmp_hook(void *priv, struct sk_buff *skb, const struct nf_h
 	return NF_ACCEPT;
 }
 
+/* A NATed subflow: hand its ADD_ADDR options to nf_nat_mptcp (under RCU). */
+static int nfmp_helper_nat(struct sk_buff *skb, unsigned int protoff, struct nf_conn *ct,
+			   enum ip_conntrack_info ctinfo, struct nf_conn_help *help)
+{
+	struct nfmp_ct_data *data = (struct nfmp_ct_data *)help->data;
+	nfmp_nat_hook_fn *nat = rcu_dereference(nfmp_nat_hook);
+	struct nfmp_kconn *conn = NULL;
+
+	if (!nat) {
+		nfmp_nat_request_module();
+		return NF_ACCEPT;
+	}
+	/* pairs with smp_store_release() in nfmp_subflow_link(); RCU keeps conn */
+	if (smp_load_acquire(&data->phase) == NFMP_PHASE_LIVE)
+		conn = data->live.conn;
+	return nat(skb, protoff, ct, ctinfo, conn);
+}
+
 /*
- * Helper ->help, called at confirmation (+300, after SNAT). Its job is the NAT
- * half (ADD_ADDR rewriting); here it only picks up conntracks the user bound
- * with `ct helper set "mptcp"` after our hook had run on their SYN.
+ * Helper ->help, called at confirmation (+300, after SNAT) for every packet
+ * of the conntrack: the NAT half (nf_nat_mptcp) sees ADD_ADDR options of
+ * NATed subflows here, after NAT; and conntracks the user bound with `ct
+ * helper set "mptcp"` after our hook had run on their SYN are picked up.
  */
 static int nfmp_helper_help(struct sk_buff *skb, unsigned int protoff, struct nf_conn *ct,
 			    enum ip_conntrack_info ctinfo)
@@ -679,9 +719,13 @@ static int nfmp_helper_help(struct sk_buff *skb, unsigned int protoff, struct nf
 	/* module load or unload: the pernet areas may not exist */
 	if (READ_ONCE(nfmp_exiting) || !help)
 		return NF_ACCEPT;
-	if (!nf_ct_is_confirmed(ct) &&
-	    READ_ONCE(((struct nfmp_ct_data *)help->data)->phase) == NFMP_PHASE_NONE)
-		nfmp_track(nf_ct_net(ct), skb, ct, ctinfo, true);
+	if (!nf_ct_is_confirmed(ct)) {
+		if (READ_ONCE(((struct nfmp_ct_data *)help->data)->phase) == NFMP_PHASE_NONE)
+			nfmp_track(nf_ct_net(ct), skb, ct, ctinfo, true);
+		return NF_ACCEPT;
+	}
+	if (unlikely(ct->status & IPS_NAT_MASK))
+		return nfmp_helper_nat(skb, protoff, ct, ctinfo, help);
 	return NF_ACCEPT;
 }
 
@@ -707,9 +751,13 @@ static void nfmp_helper_destroy(struct nf_conn *ct)
 	rcu_read_unlock();
 }
 
+/*
+ * Expectations are nf_nat_mptcp's: one per address it announced on a NAT's
+ * outside address, waiting for the peer's join (Documentation/nat.rst).
+ */
 static const struct nf_conntrack_expect_policy nfmp_expect_policy = {
-	.max_expected	= 0,
-	.timeout	= 1,
+	.max_expected	= NFMP_MAX_ADDRS,
+	.timeout	= 120,
 	.name		= NFMP_HELPER_NAME,
 };
 
@@ -722,6 +770,7 @@ struct nf_conntrack_helper nfmp_helper __read_mostly = {
 	.help		= nfmp_helper_help,
 	.destroy	= nfmp_helper_destroy,
 	.expect_policy	= &nfmp_expect_policy,
+	.nat_mod_name	= NF_NAT_HELPER_NAME(NFMP_HELPER_NAME),
 };
 
 static const struct nf_hook_ops nfmp_hook_ops[] = {

@@ -30,6 +30,8 @@ static const char * const nfm_event_names[] = {
 	[NFMPTCP_EVENT_ADD_ADDR_BAD_HMAC]	= "add-addr-bad-hmac",
 	[NFMPTCP_EVENT_FALLBACK]		= "fallback",
 	[NFMPTCP_EVENT_POLICY]			= "policy",
+	[NFMPTCP_EVENT_ADDR_TRANSLATED]		= "addr-translated",
+	[NFMPTCP_EVENT_ADD_ADDR_DROPPED]	= "add-addr-dropped",
 };
 
 /* -t at most: about 136 years, still exact in milliseconds as a long long */

@@ -193,6 +193,16 @@ void nfm_fmt_addr(FILE *f, const struct nlattr *addr)
 		fputs(" echoed", f);
 	if (fl & NFMPTCP_ADDR_F_REMOVED)
 		fputs(" removed", f);
+	if ((fl & NFMPTCP_ADDR_F_TRANSLATED) &&
+	    (tb[NFMPTCP_ADDR_A_NAT_ADDR4] || tb[NFMPTCP_ADDR_A_NAT_ADDR6])) {
+		fprintf(f, " translated %s", nfm_addr_str(tb[NFMPTCP_ADDR_A_NAT_ADDR4] ?
+							  tb[NFMPTCP_ADDR_A_NAT_ADDR4] :
+							  tb[NFMPTCP_ADDR_A_NAT_ADDR6], ab, sizeof(ab)));
+		if (nfm_has_len(tb, NFMPTCP_ADDR_A_NAT_PORT, 2))
+			fprintf(f, " port %u", nfm_be16(tb, NFMPTCP_ADDR_A_NAT_PORT));
+	}
+	if (fl & NFMPTCP_ADDR_F_DROPPED)
+		fputs(" dropped", f);
 }
 
 void nfm_fmt_conn_details(FILE *f, const struct nlattr *conn, const char *indent)
@@ -334,5 +344,14 @@ void nfm_json_addr(struct nfm_json *j, const char *key, const struct nlattr *add
 	nfm_json_str(j, "sender", nfm_side_name(nfm_u8(tb, NFMPTCP_ADDR_A_SENDER)));
 	nfm_json_bool(j, "echoed", fl & NFMPTCP_ADDR_F_ECHOED);
 	nfm_json_bool(j, "removed", fl & NFMPTCP_ADDR_F_REMOVED);
+	nfm_json_bool(j, "dropped", fl & NFMPTCP_ADDR_F_DROPPED);
+	if ((fl & NFMPTCP_ADDR_F_TRANSLATED) &&
+	    (tb[NFMPTCP_ADDR_A_NAT_ADDR4] || tb[NFMPTCP_ADDR_A_NAT_ADDR6])) {
+		nfm_json_str(j, "nat_addr", nfm_addr_str(tb[NFMPTCP_ADDR_A_NAT_ADDR4] ?
+							 tb[NFMPTCP_ADDR_A_NAT_ADDR4] :
+							 tb[NFMPTCP_ADDR_A_NAT_ADDR6], ab, sizeof(ab)));
+		if (nfm_has_len(tb, NFMPTCP_ADDR_A_NAT_PORT, 2))
+			nfm_json_u64(j, "nat_port", nfm_be16(tb, NFMPTCP_ADDR_A_NAT_PORT));
+	}
 	nfm_json_obj_close(j);
 }

@@ -31,6 +31,8 @@ enum nfmptcp_cmd {
 	NFMPTCP_EVENT_ADD_ADDR_BAD_HMAC,
 	NFMPTCP_EVENT_FALLBACK,
 	NFMPTCP_EVENT_POLICY,		/* a policy acted on a packet */
+	NFMPTCP_EVENT_ADDR_TRANSLATED,	/* nf_nat_mptcp rewrote an ADD_ADDR (NFMPTCP_ADDR_A_NAT_*) */
+	NFMPTCP_EVENT_ADD_ADDR_DROPPED,	/* nf_nat_mptcp removed an ADD_ADDR it could not translate */
 
 	__NFMPTCP_CMD_MAX
 };
@@ -146,12 +148,17 @@ enum nfmptcp_addr_attr {
 	NFMPTCP_ADDR_A_PORT,		/* be16, only when the option carried one */
 	NFMPTCP_ADDR_A_SENDER,		/* u8: NFMPTCP_END_* */
 	NFMPTCP_ADDR_A_FLAGS,		/* u8: NFMPTCP_ADDR_F_* */
+	NFMPTCP_ADDR_A_NAT_ADDR4,	/* be32: the address the NAT announced instead */
+	NFMPTCP_ADDR_A_NAT_ADDR6,	/* binary, 16 bytes */
+	NFMPTCP_ADDR_A_NAT_PORT,	/* be16, only when the rewritten option carries one */
 	__NFMPTCP_ADDR_A_MAX
 };
 #define NFMPTCP_ADDR_A_MAX (__NFMPTCP_ADDR_A_MAX - 1)
 
 #define NFMPTCP_ADDR_F_ECHOED	0x01
 #define NFMPTCP_ADDR_F_REMOVED	0x02
+#define NFMPTCP_ADDR_F_TRANSLATED	0x04	/* announced as NFMPTCP_ADDR_A_NAT_* by nf_nat_mptcp */
+#define NFMPTCP_ADDR_F_DROPPED	0x08	/* removed by nf_nat_mptcp: the peer never saw it */
 
 /*
  * Per-netns counters. Also the attribute types of the NFMPTCP_A_STATS nest

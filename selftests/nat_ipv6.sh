@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# nat_ipv6.sh - nat_port_forward.sh over NAT66: a server behind an ip6
+# port forward (dnat + masquerade) announces its second private IPv6 address.
+# With nf_nat_mptcp the 28-byte announcement grows to 30 (a port) in the
+# 40-byte option area beside the timestamp, re-signed; the client's join is
+# DNATed to the second address and carries data. Control: without
+# nf_nat_mptcp the join never reaches the server.
+. "$(dirname "$0")/lib.sh"
+
+nfm_require_root
+nfm_require_cmd ip nft jq nstat mptcp_xfer nfmptcp
+
+PUB=fd00:1::254
+nfm_topo_setup --no-subflow --signal6 || { nfm_fail "topology" "setup failed"; nfm_exit; }
+for n in fd00:3::/64 fd00:4::/64; do
+	nfm_ns_exec client ip -6 route add blackhole "$n"
+	nfm_ns_exec client ip -6 route add blackhole "$n" table 102
+done
+
+forward_rules() {
+	nfm_ns_exec router nft -f - <<NFT
+flush ruleset
+table ip6 nfm_nat {
+	chain pre {
+		type nat hook prerouting priority dstnat;
+		iifname { "r1", "r2" } ip6 daddr $PUB tcp dport $1 dnat to fd00:3::1
+	}
+	chain post {
+		type nat hook postrouting priority srcnat;
+		oifname { "r1", "r2" } masquerade
+	}
+}
+table inet nfm_fw {
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ip6 daddr fd00:4::1 counter comment "to second address"
+		ct state established,related counter accept
+		iifname { "r3", "r4" } ct state new accept
+		iifname { "r1", "r2" } ip6 daddr fd00:3::1 tcp dport $1 ct state new accept
+		meta l4proto ipv6-icmp accept
+		counter comment "dropped"
+	}
+}
+NFT
+}
+
+rule_counter() {
+	nfm_ns_exec router nft -j list chain inet nfm_fw forward |
+		jq --arg c "$1" '[.nftables[] | .rule? | select(.comment == $c) | .expr[] | .counter? | select(.) | .'"$2"'] | add // 0'
+}
+
+run_phase() {
+	local sj0
+	forward_rules $((NFM_PORT + 1))
+	sj0=$(nfm_nstat server MPTcpExtMPJoinSynRx)
+	if nfm_xfer -a "$PUB" -s 2M -t 60 -w 3; then
+		nfm_pass "$1: transfer byte-exact"
+	else
+		nfm_fail "$1: transfer byte-exact" "mptcp_xfer failed"
+	fi
+	JOIN_SYN_RX=$(( $(nfm_nstat server MPTcpExtMPJoinSynRx) - sj0 ))
+	BYTES=$(rule_counter "to second address" bytes)
+	nfm_log "$1: server got $JOIN_SYN_RX join SYNs; $BYTES bytes forwarded to fd00:4::1"
+}
+
+modprobe nf_conntrack_mptcp nat_autoload=0 || { nfm_fail "modprobe" "nf_conntrack_mptcp"; nfm_exit; }
+NFM_MODULES_LOADED+=(nf_conntrack_mptcp)
+run_phase "without nf_nat_mptcp"
+nfm_check "without nf_nat_mptcp: the client received the ADD_ADDR" \
+	[ "$(nfm_nstat client MPTcpExtAddAddr)" -ge 1 ]
+nfm_check "without nf_nat_mptcp: the join never reached the server" [ "$JOIN_SYN_RX" -eq 0 ]
+
+nfm_load_module nf_nat_mptcp || { nfm_fail "modprobe nf_nat_mptcp" "failed"; nfm_exit; }
+drop0=$(nfm_nstat client MPTcpExtAddAddrDrop)
+echo0=$(nfm_nstat server MPTcpExtEchoAdd)
+NFM_PORT=$((NFM_PORT + 10))
+run_phase "with nf_nat_mptcp"
+js=$(nfm_ns_exec router nfmptcp show -j)
+nfm_check "with nf_nat_mptcp: the client's join reached the server" [ "$JOIN_SYN_RX" -ge 1 ]
+nfm_check "with nf_nat_mptcp: data flowed on the join (>= 64 KiB to fd00:4::1)" [ "$BYTES" -ge 65536 ]
+nfm_check "nfmptcp show: fd00:4::1 announced as $PUB with a port" \
+	[ "$(jq --arg p "$PUB" '[.[] | .addrs[]? | select(.addr == "fd00:4::1" and .nat_addr == $p and .nat_port > 0)] | length' <<<"$js")" -ge 1 ]
+nfm_check "the server counted the echo (MPTcpExtEchoAdd)" [ "$(nfm_nstat server MPTcpExtEchoAdd)" -gt "$echo0" ]
+nfm_check "the client dropped no ADD_ADDR (MPTcpExtAddAddrDrop)" \
+	[ "$(nfm_nstat client MPTcpExtAddAddrDrop)" -eq "$drop0" ]
+nfm_check_dmesg
+nfm_exit
