@@ -34,6 +34,7 @@ enum nfmptcp_cmd {
 
 	__NFMPTCP_CMD_MAX
 };
+
 #define NFMPTCP_CMD_MAX (__NFMPTCP_CMD_MAX - 1)
 
 /* top-level attributes */
@@ -47,6 +48,7 @@ enum nfmptcp_attr {
 	NFMPTCP_A_ADDR,			/* nest: nfmptcp_addr_attr (events) */
 	__NFMPTCP_A_MAX
 };
+
 #define NFMPTCP_A_MAX (__NFMPTCP_A_MAX - 1)
 
 enum nfmptcp_conn_attr {
@@ -68,6 +70,7 @@ enum nfmptcp_conn_attr {
 	NFMPTCP_CONN_A_PAD,
 	__NFMPTCP_CONN_A_MAX
 };
+
 #define NFMPTCP_CONN_A_MAX (__NFMPTCP_CONN_A_MAX - 1)
 
 /* NFMPTCP_CONN_A_FLAGS: same bits as the protocol core's connection flags */
@@ -116,6 +119,7 @@ enum nfmptcp_sf_attr {
 	NFMPTCP_SF_A_TOKEN,		/* u32: token a join asked for (events) */
 	__NFMPTCP_SF_A_MAX
 };
+
 #define NFMPTCP_SF_A_MAX (__NFMPTCP_SF_A_MAX - 1)
 
 #define NFMPTCP_END_CLIENT	0
@@ -148,6 +152,7 @@ enum nfmptcp_addr_attr {
 	NFMPTCP_ADDR_A_FLAGS,		/* u8: NFMPTCP_ADDR_F_* */
 	__NFMPTCP_ADDR_A_MAX
 };
+
 #define NFMPTCP_ADDR_A_MAX (__NFMPTCP_ADDR_A_MAX - 1)
 
 #define NFMPTCP_ADDR_F_ECHOED	0x01
@@ -180,6 +185,7 @@ enum nfmptcp_stat {
 	NFMPTCP_STAT_JOIN_RELATED,	/* joins marked RELATED in conntrack */
 	__NFMPTCP_STAT_MAX
 };
+
 #define NFMPTCP_STAT_MAX (__NFMPTCP_STAT_MAX - 1)
 
 enum nfmptcp_config_attr {
@@ -189,6 +195,7 @@ enum nfmptcp_config_attr {
 	NFMPTCP_CFG_A_JOIN_RELATED,	/* u8 bool: joins to known connections are RELATED */
 	__NFMPTCP_CFG_A_MAX
 };
+
 #define NFMPTCP_CFG_A_MAX (__NFMPTCP_CFG_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_NFMPTCP_H */
