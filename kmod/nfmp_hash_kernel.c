@@ -3,7 +3,7 @@
 
 #include <linux/kernel.h>
 #include <linux/string.h>
-#include <asm/unaligned.h>
+#include "nfmp_compat.h"	/* <linux/unaligned.h> or <asm/unaligned.h> */
 #include <crypto/sha1.h>
 #include <crypto/sha2.h>
 

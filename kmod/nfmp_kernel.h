@@ -18,7 +18,7 @@
 
 /* Where a conntrack stands with us, kept in nfmp_ct_data.phase. */
 enum nfmp_phase {
-	NFMP_PHASE_NONE,	/* helper attached by the user (`ct helper set`), nothing seen yet */
+	NFMP_PHASE_NONE,	/* helper attached by `ct helper set`, nothing seen yet */
 	NFMP_PHASE_EMBRYO_MPC,	/* MP_CAPABLE SYN seen, conntrack not confirmed yet */
 	NFMP_PHASE_EMBRYO_JOIN,	/* MP_JOIN SYN seen, conntrack not confirmed yet */
 	NFMP_PHASE_COMMITTING,	/* being linked, under nfmp_net.lock */
@@ -38,7 +38,7 @@ struct nfmp_ct_data {
 	union {
 		struct {
 			struct nfmp_kconn *conn;	/* the connection it belongs to */
-			struct nf_conn *next;		/* next subflow of conn, under nfmp_net.lock */
+			struct nf_conn *next;		/* next subflow of conn (nfmp_net.lock) */
 		} live;
 		struct {
 			u64	key;		/* v0 MP_CAPABLE SYN: the client's key */
@@ -99,7 +99,7 @@ struct nfmp_kconn {
 		struct rcu_head		rcu;
 	};
 	struct nfmp_conn	pc;
-	spinlock_t		lock;
+	spinlock_t		lock;		/* pc, the subflows' sf, addrs */
 	u8			nsubflows;	/* linked subflows */
 	u8			hashed;		/* bit s: token_node[s] is in the table */
 	bool			dead;		/* unhashed, waiting for RCU */
@@ -167,6 +167,7 @@ static inline u16 nfmp_ct_zone(const struct nf_conn *ct)
 {
 	return nf_ct_zone_id(nf_ct_zone(ct), IP_CT_DIR_ORIGINAL);
 }
+
 void nfmp_subflow_link(struct nfmp_net *nn, struct nfmp_kconn *conn, struct nf_conn *ct);
 void nfmp_subflow_unlink(struct net *net, struct nfmp_net *nn, struct nf_conn *ct);
 void nfmp_conn_reap(struct nfmp_net *nn, struct nfmp_kconn *conn);

@@ -3,7 +3,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
-#include <linux/genetlink.h>
+#include <net/genetlink.h>	/* MODULE_ALIAS_GENL_FAMILY (only here on 6.12) */
 #include <net/netns/generic.h>
 
 #include "nfmp_kernel.h"

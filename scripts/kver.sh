@@ -2,7 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # kver.sh - the one place that decides which kernel we build for and boot.
 #
-# Usage: scripts/kver.sh [kver|kdir|vmlinuz]   (default: kver)
+# Usage: scripts/kver.sh [kver|kdir|vmlinuz|others]   (default: kver)
+#
+#   others: every other installed kernel we can build for and boot (headers in
+#   /lib/modules/<v>/build and /boot/vmlinuz-<v>), newest first, one a line;
+#   `make check` runs part of the suite on the first one too (6.12 here).
 #
 # Order: $KVER if set; else the running kernel if its headers are installed
 # (/lib/modules/$(uname -r)/build); else the kernel Debian's linux-headers-amd64
@@ -46,5 +50,11 @@ case "$what" in
 kver)	 echo "$kver" ;;
 kdir)	 echo "${KDIR:-/lib/modules/$kver/build}" ;;
 vmlinuz) echo "/boot/vmlinuz-$kver" ;;
-*)	 echo "usage: $0 [kver|kdir|vmlinuz]" >&2; exit 2 ;;
+others)
+	for d in $(ls -d /lib/modules/*/build 2>/dev/null | sort -rV); do
+		v=${d#/lib/modules/}; v=${v%/build}
+		if [ "$v" != "$kver" ] && [ -r "/boot/vmlinuz-$v" ]; then echo "$v"; fi
+	done
+	;;
+*)	 echo "usage: $0 [kver|kdir|vmlinuz|others]" >&2; exit 2 ;;
 esac

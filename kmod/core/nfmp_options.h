@@ -20,6 +20,7 @@ enum nfmp_subtype {
 	NFMP_MP_TCPRST		= 0x8,
 	NFMP_MP_EXPERIMENTAL	= 0xf,
 };
+
 #define NFMP_SUBTYPE_BIT(st)	(1u << (st))
 
 /* TCP header flag bits as in byte 13 of the TCP header. */
@@ -98,7 +99,7 @@ struct nfmp_add_addr {
 	u16	port;
 	bool	has_hmac;	/* v1, E=0 */
 	u64	hmac;		/* rightmost 64 bits of HMAC-SHA256 */
-	u8	offset;		/* of the option's kind byte within the options area (for rewriting) */
+	u8	offset;		/* of the option's kind byte in the options area (rewriting) */
 	u8	len;
 };
 

@@ -36,6 +36,7 @@ enum nfmptcp_cmd {
 
 	__NFMPTCP_CMD_MAX
 };
+
 #define NFMPTCP_CMD_MAX (__NFMPTCP_CMD_MAX - 1)
 
 /* top-level attributes */
@@ -49,6 +50,7 @@ enum nfmptcp_attr {
 	NFMPTCP_A_ADDR,			/* nest: nfmptcp_addr_attr (events) */
 	__NFMPTCP_A_MAX
 };
+
 #define NFMPTCP_A_MAX (__NFMPTCP_A_MAX - 1)
 
 enum nfmptcp_conn_attr {
@@ -70,6 +72,7 @@ enum nfmptcp_conn_attr {
 	NFMPTCP_CONN_A_PAD,
 	__NFMPTCP_CONN_A_MAX
 };
+
 #define NFMPTCP_CONN_A_MAX (__NFMPTCP_CONN_A_MAX - 1)
 
 /* NFMPTCP_CONN_A_FLAGS: same bits as the protocol core's connection flags */
@@ -118,6 +121,7 @@ enum nfmptcp_sf_attr {
 	NFMPTCP_SF_A_TOKEN,		/* u32: token a join asked for (events) */
 	__NFMPTCP_SF_A_MAX
 };
+
 #define NFMPTCP_SF_A_MAX (__NFMPTCP_SF_A_MAX - 1)
 
 #define NFMPTCP_END_CLIENT	0
@@ -153,6 +157,7 @@ enum nfmptcp_addr_attr {
 	NFMPTCP_ADDR_A_NAT_PORT,	/* be16, only when the rewritten option carries one */
 	__NFMPTCP_ADDR_A_MAX
 };
+
 #define NFMPTCP_ADDR_A_MAX (__NFMPTCP_ADDR_A_MAX - 1)
 
 #define NFMPTCP_ADDR_F_ECHOED	0x01
@@ -190,6 +195,7 @@ enum nfmptcp_stat {
 	NFMPTCP_STAT_JOIN_WITHDRAWN,	/* RELATED joins killed: bad HMAC, over the limit, orphan */
 	__NFMPTCP_STAT_MAX
 };
+
 #define NFMPTCP_STAT_MAX (__NFMPTCP_STAT_MAX - 1)
 
 enum nfmptcp_config_attr {
@@ -199,6 +205,7 @@ enum nfmptcp_config_attr {
 	NFMPTCP_CFG_A_JOIN_RELATED,	/* u8 bool: joins to known connections are RELATED */
 	__NFMPTCP_CFG_A_MAX
 };
+
 #define NFMPTCP_CFG_A_MAX (__NFMPTCP_CFG_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_NFMPTCP_H */
