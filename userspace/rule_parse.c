@@ -52,6 +52,15 @@ static const char *nfm_next(struct nfm_pstate *p, const char *what)
 	return p->tok[p->i++];
 }
 
+/* A name that prints back as one token: no blanks, quotes, '#' or control characters. */
+static bool nfm_printable_word(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == '"' || *s == '#' || *s == 0x7f)
+			return false;
+	return true;
+}
+
 static struct nfm_expr *nfm_emit(struct nfm_pstate *p, enum nfm_expr_kind kind)
 {
 	struct nfm_expr *e;
@@ -477,7 +486,8 @@ static int nfm_parse_ifname_match(struct nfm_pstate *p, const struct nfm_field *
 	if (op != NFT_CMP_EQ && op != NFT_CMP_NEQ)
 		return nfm_perr(p, "interface names take == or !=, not '%s'", p->tok[p->i - 2]);
 	n = strlen(v);
-	if (n == 0 || n >= 16 || (n == 1 && v[0] == '*'))
+	if (n == 0 || n >= 16 || (n == 1 && v[0] == '*') || !nfm_printable_word(v) ||
+	    strchr(v, '/') || strchr(v, '*') != strrchr(v, '*') || (strchr(v, '*') && v[n - 1] != '*'))
 		return nfm_perr(p, "'%s' is not an interface name", v);
 	memcpy(name, v, n);
 	if (nfm_emit_load(p, f, 0))
@@ -533,7 +543,7 @@ static int nfm_parse_verdict(struct nfm_pstate *p, const char *t)
 
 			if (!c)
 				return -1;
-			if (!*c || strlen(c) >= NFT_CHAIN_MAXNAMELEN)
+			if (!*c || strlen(c) >= NFT_CHAIN_MAXNAMELEN || !nfm_printable_word(c))
 				return nfm_perr(p, "'%s' is not a chain name", c);
 			strcpy(e->chain, c);
 		}
@@ -593,6 +603,9 @@ static int nfm_parse_log(struct nfm_pstate *p)
 		if (strlen(t) >= NFM_RULE_PREFIX_MAX)
 			return nfm_perr(p, "log prefix '%.20s...' is longer than %d bytes", t,
 					NFM_RULE_PREFIX_MAX - 1);
+		for (const char *c = t; *c; c++)
+			if ((unsigned char)*c < ' ' || *c == '"' || *c == 0x7f)
+				return nfm_perr(p, "log prefix: quotes and control characters cannot be written back");
 		e->has_prefix = true;
 		strcpy(e->prefix, t);
 	}
