@@ -240,6 +240,7 @@ static int nfm_emit_dep(struct nfm_pstate *p, const struct nfm_field *f)
 	const struct nfm_field *df;
 	struct nfm_rule *r = p->r;
 	uint8_t v = f->dep;
+	unsigned int i;
 
 	if (!f->dep)
 		return 0;
@@ -254,12 +255,12 @@ static int nfm_emit_dep(struct nfm_pstate *p, const struct nfm_field *f)
 	} else {
 		df = nfm_field_find("meta", "l4proto");
 	}
-	/* already there (written by hand, or from the previous match)? */
-	if (r->n >= 2 && r->e[r->n - 2].kind == NFM_X_META && !r->e[r->n - 2].set &&
-	    r->e[r->n - 2].key == df->key && r->e[r->n - 1].kind == NFM_X_CMP &&
-	    r->e[r->n - 1].op == NFT_CMP_EQ && r->e[r->n - 1].dlen == 1 &&
-	    r->e[r->n - 1].data[0] == v)
-		return 0;
+	/* already established earlier in the rule (by hand or for a previous match)? nft adds it once */
+	for (i = 0; i + 1 < r->n; i++)
+		if (r->e[i].kind == NFM_X_META && !r->e[i].set && r->e[i].key == df->key &&
+		    r->e[i].dreg == NFT_REG_1 && r->e[i + 1].kind == NFM_X_CMP &&
+		    r->e[i + 1].op == NFT_CMP_EQ && r->e[i + 1].dlen == 1 && r->e[i + 1].data[0] == v)
+			return 0;
 	if (nfm_emit_load(p, df, 0))
 		return -1;
 	return nfm_emit_cmp(p, NFT_CMP_EQ, &v, 1);
@@ -360,7 +361,7 @@ static int nfm_parse_scalar_match(struct nfm_pstate *p, const struct nfm_field *
 /*
  * Bit sets: ct state, tcp flags, mptcp subtypes.
  *   F [==] A        bit test (ct state, tcp flags) or exact (mptcp subtypes)
- *   F != A          none of A (exact "!=" for mptcp subtypes)
+ *   F != A          not exactly A (as nft encodes it)
  *   F has A         any of A
  *   F A / M         (F & M) == A;  F & M OP V  likewise
  */
@@ -422,10 +423,14 @@ static int nfm_parse_flags_match(struct nfm_pstate *p, const struct nfm_field *f
 		nfm_be_or_host(f, val, a, &len);
 		return nfm_emit_load(p, f, 0) ?: nfm_emit_cmp(p, op, a, len);
 	}
-	/* bit test, as nft: (F & A) != 0, and != A is (F & A) == 0 */
+	/* as nft: "F A" is the bit test (F & A) != 0, "F != A" a plain compare */
+	if (op == NFT_CMP_NEQ) {
+		nfm_be_or_host(f, val, a, &len);
+		return nfm_emit_dep(p, f) ?: nfm_emit_load(p, f, len) ?: nfm_emit_cmp(p, op, a, len);
+	}
 	mask = val;
 	val = 0;
-	op = op == NFT_CMP_EQ ? NFT_CMP_NEQ : NFT_CMP_EQ;
+	op = NFT_CMP_NEQ;
 masked:
 	nfm_be_or_host(f, mask, m, &len);
 	nfm_be_or_host(f, val, a, &len);
