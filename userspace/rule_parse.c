@@ -42,6 +42,23 @@ static const char *nfm_peek(struct nfm_pstate *p)
 	return p->i < p->ntok ? p->tok[p->i] : NULL;
 }
 
+/*
+ * Strings as nft lists them keep their quotes when passed through a shell in
+ * single quotes ('"eth0"'): drop one pair, as nft's own scanner does.
+ */
+static const char *nfm_unquote(struct nfm_pstate *p, const char *t)
+{
+	static char buf[NFM_RULE_NAME_MAX];
+	size_t n = strlen(t);
+
+	(void)p;
+	if (n < 2 || t[0] != '"' || t[n - 1] != '"' || n - 2 >= sizeof(buf))
+		return t;
+	memcpy(buf, t + 1, n - 2);
+	buf[n - 2] = '\0';
+	return buf;
+}
+
 static const char *nfm_next(struct nfm_pstate *p, const char *what)
 {
 	if (p->i >= p->ntok) {
@@ -488,6 +505,7 @@ static int nfm_parse_ifname_match(struct nfm_pstate *p, const struct nfm_field *
 
 	if (!v)
 		return -1;
+	v = nfm_unquote(p, v);
 	if (op != NFT_CMP_EQ && op != NFT_CMP_NEQ)
 		return nfm_perr(p, "interface names take == or !=, not '%s'", p->tok[p->i - 2]);
 	n = strlen(v);
@@ -605,6 +623,7 @@ static int nfm_parse_log(struct nfm_pstate *p)
 		t = nfm_next(p, "a log prefix");
 		if (!t)
 			return -1;
+		t = nfm_unquote(p, t);
 		if (strlen(t) >= NFM_RULE_PREFIX_MAX)
 			return nfm_perr(p, "log prefix '%.20s...' is longer than %d bytes", t,
 					NFM_RULE_PREFIX_MAX - 1);
