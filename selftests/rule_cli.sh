@@ -41,7 +41,7 @@ R nfmptcp rule add inet nfm_rc forward tcp dport '>=' 10000 ip6 daddr fd00:3::/6
 rc_tcp=$?
 R nfmptcp rule insert inet nfm_rc forward ct state invalid counter drop
 rc_ins=$?
-h_icmp=$(handle_of "ip saddr 10.0.1.1")
+h_icmp=$(handle_of "meta l4proto icmp")
 R nfmptcp rule add inet nfm_rc forward position "$h_icmp" iifname '"r*"' oifname r3 meta mark set 0x10 jump other
 rc_pos=$?
 nfm_check "add/insert/position exit 0" [ "$rc_icmp$rc_tcp$rc_ins$rc_pos" = 0000 ]
