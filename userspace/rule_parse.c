@@ -42,6 +42,23 @@ static const char *nfm_peek(struct nfm_pstate *p)
 	return p->i < p->ntok ? p->tok[p->i] : NULL;
 }
 
+/*
+ * Strings as nft lists them keep their quotes when passed through a shell in
+ * single quotes ('"eth0"'): drop one pair, as nft's own scanner does.
+ */
+static const char *nfm_unquote(struct nfm_pstate *p, const char *t)
+{
+	static char buf[NFM_RULE_NAME_MAX];
+	size_t n = strlen(t);
+
+	(void)p;
+	if (n < 2 || t[0] != '"' || t[n - 1] != '"' || n - 2 >= sizeof(buf))
+		return t;
+	memcpy(buf, t + 1, n - 2);
+	buf[n - 2] = '\0';
+	return buf;
+}
+
 static const char *nfm_next(struct nfm_pstate *p, const char *what)
 {
 	if (p->i >= p->ntok) {
@@ -50,6 +67,15 @@ static const char *nfm_next(struct nfm_pstate *p, const char *what)
 		return NULL;
 	}
 	return p->tok[p->i++];
+}
+
+/* A name that prints back as one token: no blanks, quotes, '#' or control characters. */
+static bool nfm_printable_word(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == '"' || *s == '#' || *s == 0x7f)
+			return false;
+	return true;
 }
 
 static struct nfm_expr *nfm_emit(struct nfm_pstate *p, enum nfm_expr_kind kind)
@@ -231,6 +257,7 @@ static int nfm_emit_dep(struct nfm_pstate *p, const struct nfm_field *f)
 	const struct nfm_field *df;
 	struct nfm_rule *r = p->r;
 	uint8_t v = f->dep;
+	unsigned int i;
 
 	if (!f->dep)
 		return 0;
@@ -245,12 +272,12 @@ static int nfm_emit_dep(struct nfm_pstate *p, const struct nfm_field *f)
 	} else {
 		df = nfm_field_find("meta", "l4proto");
 	}
-	/* already there (written by hand, or from the previous match)? */
-	if (r->n >= 2 && r->e[r->n - 2].kind == NFM_X_META && !r->e[r->n - 2].set &&
-	    r->e[r->n - 2].key == df->key && r->e[r->n - 1].kind == NFM_X_CMP &&
-	    r->e[r->n - 1].op == NFT_CMP_EQ && r->e[r->n - 1].dlen == 1 &&
-	    r->e[r->n - 1].data[0] == v)
-		return 0;
+	/* already established earlier in the rule (by hand or for a previous match)? nft adds it once */
+	for (i = 0; i + 1 < r->n; i++)
+		if (r->e[i].kind == NFM_X_META && !r->e[i].set && r->e[i].key == df->key &&
+		    r->e[i].dreg == NFT_REG_1 && r->e[i + 1].kind == NFM_X_CMP &&
+		    r->e[i + 1].op == NFT_CMP_EQ && r->e[i + 1].dlen == 1 && r->e[i + 1].data[0] == v)
+			return 0;
 	if (nfm_emit_load(p, df, 0))
 		return -1;
 	return nfm_emit_cmp(p, NFT_CMP_EQ, &v, 1);
@@ -351,7 +378,7 @@ static int nfm_parse_scalar_match(struct nfm_pstate *p, const struct nfm_field *
 /*
  * Bit sets: ct state, tcp flags, mptcp subtypes.
  *   F [==] A        bit test (ct state, tcp flags) or exact (mptcp subtypes)
- *   F != A          none of A (exact "!=" for mptcp subtypes)
+ *   F != A          not exactly A (as nft encodes it)
  *   F has A         any of A
  *   F A / M         (F & M) == A;  F & M OP V  likewise
  */
@@ -413,10 +440,14 @@ static int nfm_parse_flags_match(struct nfm_pstate *p, const struct nfm_field *f
 		nfm_be_or_host(f, val, a, &len);
 		return nfm_emit_load(p, f, 0) ?: nfm_emit_cmp(p, op, a, len);
 	}
-	/* bit test, as nft: (F & A) != 0, and != A is (F & A) == 0 */
+	/* as nft: "F A" is the bit test (F & A) != 0, "F != A" a plain compare */
+	if (op == NFT_CMP_NEQ) {
+		nfm_be_or_host(f, val, a, &len);
+		return nfm_emit_dep(p, f) ?: nfm_emit_load(p, f, len) ?: nfm_emit_cmp(p, op, a, len);
+	}
 	mask = val;
 	val = 0;
-	op = op == NFT_CMP_EQ ? NFT_CMP_NEQ : NFT_CMP_EQ;
+	op = NFT_CMP_NEQ;
 masked:
 	nfm_be_or_host(f, mask, m, &len);
 	nfm_be_or_host(f, val, a, &len);
@@ -474,10 +505,12 @@ static int nfm_parse_ifname_match(struct nfm_pstate *p, const struct nfm_field *
 
 	if (!v)
 		return -1;
+	v = nfm_unquote(p, v);
 	if (op != NFT_CMP_EQ && op != NFT_CMP_NEQ)
 		return nfm_perr(p, "interface names take == or !=, not '%s'", p->tok[p->i - 2]);
 	n = strlen(v);
-	if (n == 0 || n >= 16 || (n == 1 && v[0] == '*'))
+	if (n == 0 || n >= 16 || (n == 1 && v[0] == '*') || !nfm_printable_word(v) ||
+	    strchr(v, '/') || strchr(v, '*') != strrchr(v, '*') || (strchr(v, '*') && v[n - 1] != '*'))
 		return nfm_perr(p, "'%s' is not an interface name", v);
 	memcpy(name, v, n);
 	if (nfm_emit_load(p, f, 0))
@@ -533,7 +566,7 @@ static int nfm_parse_verdict(struct nfm_pstate *p, const char *t)
 
 			if (!c)
 				return -1;
-			if (!*c || strlen(c) >= NFT_CHAIN_MAXNAMELEN)
+			if (!*c || strlen(c) >= NFT_CHAIN_MAXNAMELEN || !nfm_printable_word(c))
 				return nfm_perr(p, "'%s' is not a chain name", c);
 			strcpy(e->chain, c);
 		}
@@ -590,9 +623,13 @@ static int nfm_parse_log(struct nfm_pstate *p)
 		t = nfm_next(p, "a log prefix");
 		if (!t)
 			return -1;
+		t = nfm_unquote(p, t);
 		if (strlen(t) >= NFM_RULE_PREFIX_MAX)
 			return nfm_perr(p, "log prefix '%.20s...' is longer than %d bytes", t,
 					NFM_RULE_PREFIX_MAX - 1);
+		for (const char *c = t; *c; c++)
+			if ((unsigned char)*c < ' ' || *c == '"' || *c == 0x7f)
+				return nfm_perr(p, "log prefix: quotes and control characters cannot be written back");
 		e->has_prefix = true;
 		strcpy(e->prefix, t);
 	}

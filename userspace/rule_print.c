@@ -208,7 +208,7 @@ static unsigned int nfm_decode_match(const struct nfm_expr *e, unsigned int avai
 		uint32_t mask, v;
 
 		if (nfm_is_cmp(&e[1], w)) {	/* exact compare */
-			if (!f->flags_exact || (e[1].op != NFT_CMP_EQ && e[1].op != NFT_CMP_NEQ))
+			if (e[1].op != NFT_CMP_NEQ && (!f->flags_exact || e[1].op != NFT_CMP_EQ))
 				return 0;
 			nfm_fmt_flags(f, nfm_get_val(f, e[1].data, false), val, sizeof(val));
 			nfm_item_set(it, nfm_op_text(e[1].op), nfm_op_json(e[1].op), val);
@@ -227,8 +227,6 @@ static unsigned int nfm_decode_match(const struct nfm_expr *e, unsigned int avai
 			} else {
 				nfm_item_set(it, "", "in", v2);
 			}
-		} else if (v == 0 && !f->flags_exact) {
-			nfm_item_set(it, "!=", "!=", v2);
 		} else {
 			char vs[64];
 
