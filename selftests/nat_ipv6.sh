@@ -61,7 +61,9 @@ run_phase() {
 	fi
 	JOIN_SYN_RX=$(( $(nfm_nstat server MPTcpExtMPJoinSynRx) - sj0 ))
 	BYTES=$(rule_counter "to second address" bytes)
-	nfm_log "$1: server got $JOIN_SYN_RX join SYNs; $BYTES bytes forwarded to fd00:4::1"
+	nfm_log "$1: server got $JOIN_SYN_RX join SYNs; $BYTES bytes forwarded to fd00:4::1;" \
+		"client got $(nfm_nstat client MPTcpExtAddAddr) ADD_ADDR;" \
+		"router: $(nfm_ns_exec router nfmptcp stats -j 2>/dev/null | jq -c '{add_addr_seen, add_addr_rewritten, add_addr_dropped}' 2>/dev/null)"
 }
 
 modprobe nf_conntrack_mptcp nat_autoload=0 || { nfm_fail "modprobe" "nf_conntrack_mptcp"; nfm_exit; }
