@@ -61,7 +61,9 @@ run_phase() {
 	fi
 	JOIN_SYN_RX=$(( $(nfm_nstat server MPTcpExtMPJoinSynRx) - sj0 ))
 	BYTES=$(rule_counter "to second address" bytes)
-	nfm_log "$1: server got $JOIN_SYN_RX join SYNs; $BYTES bytes forwarded to fd00:4::1"
+	nfm_log "$1: server got $JOIN_SYN_RX join SYNs; $BYTES bytes forwarded to fd00:4::1;" \
+		"client got $(nfm_nstat client MPTcpExtAddAddr) ADD_ADDR;" \
+		"router: $(nfm_ns_exec router nfmptcp stats -j 2>/dev/null | jq -c '{add_addr_seen, add_addr_rewritten, add_addr_dropped}' 2>/dev/null)"
 }
 
 modprobe nf_conntrack_mptcp nat_autoload=0 || { nfm_fail "modprobe" "nf_conntrack_mptcp"; nfm_exit; }
@@ -77,7 +79,8 @@ echo0=$(nfm_nstat server MPTcpExtEchoAdd)
 NFM_PORT=$((NFM_PORT + 10))
 run_phase "with nf_nat_mptcp"
 js=$(nfm_ns_exec router nfmptcp show -j)
-nfm_check "with nf_nat_mptcp: the client's join reached the server" [ "$JOIN_SYN_RX" -ge 1 ]
+nfm_check "with nf_nat_mptcp: the client's join reached the server" [ "$JOIN_SYN_RX" -ge 1 ] ||
+	nfm_ns_exec client nstat -az | grep -E 'InCsumErrors|PAWS|MPTcpExt(AddAddr|EchoAdd|PortAdd|MPJoin)|TCPACKSkipped|InErrs' | grep -v ' 0 ' | sed 's/^/# client: /'
 nfm_check "with nf_nat_mptcp: data flowed on the join (>= 64 KiB to fd00:4::1)" [ "$BYTES" -ge 65536 ]
 nfm_check "nfmptcp show: fd00:4::1 announced as $PUB with a port" \
 	[ "$(jq --arg p "$PUB" '[.[] | .addrs[]? | select(.addr == "fd00:4::1" and .nat_addr == $p and .nat_port > 0)] | length' <<<"$js")" -ge 1 ]

@@ -21,7 +21,7 @@ nfm_ns_exec router nft -f - <<NFT
 table ip nfm_nat {
 	chain pre {
 		type nat hook prerouting priority dstnat;
-		iifname { "r1", "r2" } ip daddr $PUB tcp dport 10000-19999 dnat to 10.0.3.1
+		iifname { "r1", "r2" } ip daddr $PUB tcp dport 10000-40000 dnat to 10.0.3.1
 	}
 	chain post {
 		type nat hook postrouting priority srcnat;

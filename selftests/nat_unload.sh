@@ -16,7 +16,7 @@ nfm_ns_exec router nft -f - <<NFT
 table ip nfm_nat {
 	chain pre {
 		type nat hook prerouting priority dstnat;
-		iifname { "r1", "r2" } ip daddr $PUB tcp dport 10000-19999 dnat to 10.0.3.1
+		iifname { "r1", "r2" } ip daddr $PUB tcp dport 10000-40000 dnat to 10.0.3.1
 	}
 	chain post {
 		type nat hook postrouting priority srcnat;
@@ -28,7 +28,9 @@ NFT
 expectations() {
 	nfm_ns_exec router cat /proc/net/nf_conntrack_expect 2>/dev/null | wc -l
 }
+# active objects of the expectation cache, per-cpu slabs flushed first (SLUB)
 expect_slab() {
+	echo 1 >/sys/kernel/slab/nf_conntrack_expect/shrink 2>/dev/null
 	awk '$1 == "nf_conntrack_expect" { print $2 }' /proc/slabinfo
 }
 

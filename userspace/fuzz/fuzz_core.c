@@ -16,11 +16,44 @@
 #include <string.h>
 
 #include "nfmp_engine.h"
+#include "nfmp_add_addr_rewrite.h"
 
 #define FUZZ_NSF	4
 #define FUZZ_MAX_PKTS	64
 
 #define FUZZ_ASSERT(c)	do { if (!(c)) __builtin_trap(); } while (0)
+
+/*
+ * The NAT's rewrite of the option area's ADD_ADDR: the same address with the
+ * port toggled (the option grows or shrinks by 2), then removed. A rewrite
+ * keeps the area's length and every other option; a removal always works.
+ */
+static void fuzz_check_rewrite(const struct nfmp_opts *o, const u8 *opts, unsigned int len)
+{
+	struct nfmp_add_addr aa = o->add_addr;
+	u8 area[40], repl[NFMP_ADD_ADDR_MAXLEN];
+	struct nfmp_opts back;
+	unsigned int rlen;
+
+	if (len > sizeof(area) || o->bad_tcp_opts)
+		return;
+	memcpy(area, opts, len);
+	aa.has_port = !aa.has_port;
+	aa.port = aa.has_port ? 0x1234 : 0;
+	rlen = nfmp_add_addr_encode(&aa, repl);
+	FUZZ_ASSERT(rlen == nfmp_add_addr_len(&aa) && rlen <= NFMP_ADD_ADDR_MAXLEN);
+	if (nfmp_opts_replace(area, len, aa.offset, aa.len, repl, rlen)) {
+		memset(&back, 0, sizeof(back));
+		nfmp_parse_options(area, len, NFMP_TCP_ACK, aa.version, &back);
+		FUZZ_ASSERT(back.n_mptcp == o->n_mptcp);
+		FUZZ_ASSERT(!back.bad_tcp_opts);
+	}
+	memcpy(area, opts, len);
+	FUZZ_ASSERT(nfmp_opts_replace(area, len, aa.offset, aa.len, NULL, 0));
+	memset(&back, 0, sizeof(back));
+	nfmp_parse_options(area, len, NFMP_TCP_ACK, aa.version, &back);
+	FUZZ_ASSERT(back.n_mptcp + 1 == o->n_mptcp && !back.bad_tcp_opts);
+}
 
 static void fuzz_check_opts(const struct nfmp_opts *o, int n, const u8 *opts, unsigned int len)
 {
@@ -32,6 +65,7 @@ static void fuzz_check_opts(const struct nfmp_opts *o, int n, const u8 *opts, un
 		FUZZ_ASSERT(o->add_addr.family == 4 || o->add_addr.family == 6);
 		FUZZ_ASSERT(o->add_addr.offset + o->add_addr.len <= len);
 		FUZZ_ASSERT(opts[o->add_addr.offset] == NFMP_TCPOPT_MPTCP);
+		fuzz_check_rewrite(o, opts, len);
 	}
 	if (o->present & NFMP_SUBTYPE_BIT(NFMP_REMOVE_ADDR))
 		FUZZ_ASSERT(o->rm_addr.nids >= 1 && o->rm_addr.nids <= NFMP_MAX_RM_IDS);
