@@ -7,7 +7,11 @@
 #                   selftests/*.sh inside a QEMU VM); last line: "N passed, N failed, N skipped"
 #   make demo       deps + build, then a narrated two-path MPTCP transfer in the VM
 #   make bench      benchmarks (figures, never pass/fail); make fuzz: libFuzzer targets
-#   make install    install modules (+ userspace) on this machine
+#   make install    modules into /lib/modules/$KVER/extra + depmod, nfmptcp, its man page;
+#                   honours DESTDIR, PREFIX (/usr/local), INSTALL_MOD_PATH (= DESTDIR)
+#   make uninstall  removes what make install put there (same variables)
+#   make dkms-install / dkms-uninstall   the modules through DKMS (rebuilt for new kernels)
+#   make lint       checkpatch --strict, sparse, cppcheck, clang-tidy (scripts/lint.sh)
 #   make clean
 #
 # KVER/KDIR: scripts/kver.sh decides (running kernel if it has headers, else the
@@ -23,7 +27,22 @@ TOOLS := selftests/tools/mptcp_xfer selftests/tools/mptcp_forge
 
 HAVE_USERSPACE := $(wildcard userspace/Makefile)
 
-.PHONY: all modules userspace tools deps check selftests demo bench fuzz install clean help
+PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
+INSTALL_MOD_PATH ?= $(DESTDIR)
+INSTALL_MOD_DIR ?= extra
+DEPMOD ?= depmod
+MODDIR = $(INSTALL_MOD_PATH)/lib/modules/$(KVER)
+# kmod/nf_conntrack_mptcp ...: every module the Kbuild files name
+MODULES = $(shell scripts/list-modules.sh)
+# Debian's headers carry no signing key: sign at modules_install only when the key is there
+SIG_KEY = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\{0,1\}\([^"]*\)"\{0,1\}$$/\1/p' \
+	$(KDIR)/include/config/auto.conf 2>/dev/null)
+NOSIGN = $(if $(SIG_KEY),$(if $(wildcard $(KDIR)/$(SIG_KEY) $(SIG_KEY)),,CONFIG_MODULE_SIG_ALL=))
+DKMS_VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+
+.PHONY: all modules userspace tools deps check selftests demo bench fuzz install uninstall \
+	dkms-install dkms-uninstall lint clean help
 
 all: modules userspace tools
 
@@ -69,12 +88,39 @@ bench: all
 fuzz:
 	$(MAKE) -C userspace fuzz
 
-install: modules
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KVER)
+install: modules userspace
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) \
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) $(NOSIGN) modules_install
+	$(DEPMOD) $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER)
 ifneq ($(HAVE_USERSPACE),)
-	$(MAKE) -C userspace install
+	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	install -D -m 0644 Documentation/nfmptcp.8 $(DESTDIR)$(MANDIR)/man8/nfmptcp.8
 endif
+
+uninstall:
+	rm -f $(foreach m,$(MODULES),$(foreach z,.ko .ko.xz .ko.zst .ko.gz,$(MODDIR)/$(INSTALL_MOD_DIR)/$(m)$(z)))
+	-rmdir $(sort $(foreach m,$(MODULES),$(MODDIR)/$(INSTALL_MOD_DIR)/$(dir $(m)))) \
+		$(MODDIR)/$(INSTALL_MOD_DIR) 2>/dev/null
+	if [ -d $(MODDIR) ]; then $(DEPMOD) $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KVER); fi
+ifneq ($(HAVE_USERSPACE),)
+	$(MAKE) -C userspace uninstall DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+	rm -f $(DESTDIR)$(MANDIR)/man8/nfmptcp.8
+endif
+
+# DKMS: the module sources under /usr/src/nf-mptcp-<version>, built and
+# installed for the running (or KVER) kernel now and for every later one.
+dkms-install:
+	rm -rf $(DESTDIR)/usr/src/nf-mptcp-$(DKMS_VERSION)
+	scripts/copy-module-sources.sh $(DESTDIR)/usr/src/nf-mptcp-$(DKMS_VERSION)
+	dkms add -m nf-mptcp -v $(DKMS_VERSION)
+	dkms install -m nf-mptcp -v $(DKMS_VERSION) -k $(KVER)
+
+dkms-uninstall:
+	-dkms remove -m nf-mptcp -v $(DKMS_VERSION) --all
+	rm -rf $(DESTDIR)/usr/src/nf-mptcp-$(DKMS_VERSION)
+
+lint:
+	@scripts/lint.sh
 
 clean:
 	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
