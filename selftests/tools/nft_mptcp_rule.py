@@ -56,8 +56,9 @@ def expr(name, *attrs):
     return nest(1, attr(1, cstr(name)), nest(2, *attrs))
 
 
-def data_value(v):
-    return nest(1, attr(1, struct.pack("=I", v)))	# host order, as the kernel loads it
+def data_value(t, v):
+    """NFTA_DATA_VALUE nested in attribute t: host order, as the kernel loads it."""
+    return nest(t, attr(1, struct.pack("=I", v)))
 
 
 def parse_value(key, s):
@@ -88,11 +89,10 @@ def build_rule(args):
         op, val = args.pop(0), parse_value(key, args.pop(0))
         if op == "has":
             exprs.append(expr("bitwise", attr(1, be32(REG1)), attr(2, be32(REG1)),
-                              attr(3, be32(4)), nest(4, attr(1, struct.pack("=I", val))),
-                              nest(5, attr(1, struct.pack("=I", 0)))))
+                              attr(3, be32(4)), data_value(4, val), data_value(5, 0)))
             op, val = "ne", 0
         exprs.append(expr("cmp", attr(1, be32(REG1)), attr(2, be32(OPS[op])),
-                          data_value(val)))
+                          data_value(3, val)))
     for word in args:
         if word == "counter":
             exprs.append(expr("counter", attr(1, struct.pack(">Q", 0)),
