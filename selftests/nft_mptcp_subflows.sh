@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# nft_mptcp_subflows.sh - "mptcp" expression rules on a router forwarding real
+# MPTCP traffic (client with two paths, server announcing a second address):
+#  - `mptcp subflow initial|join counter` on SYNs equal the subflows of the
+#    connection (1 initial, 2 joins, as nfmptcp show reports them);
+#  - `mptcp subtypes has add-addr counter` counts the server's ADD_ADDR;
+#  - `ct mark set mptcp conn-id` gives every subflow's conntrack the
+#    connection's id as mark;
+#  - `mptcp subflows gt 2 counter drop` on SYNs: the next connection ends with
+#    2 subflows, its transfer completes, the counter shows the drops.
+# Rules are written with the test-only tools/nft_mptcp_rule.py.
+. "$(dirname "$0")/lib.sh"
+
+nfm_require_root
+nfm_require_cmd ip nft jq python3 mptcp_xfer nfmptcp nft_mptcp_rule.py
+
+cleanup() {
+	nfm_ns_exec router nft flush ruleset 2>/dev/null
+	nfm_module_loaded nft_mptcp && modprobe -r nft_mptcp 2>/dev/null
+}
+rule() { nfm_ns_exec router nft_mptcp_rule.py "$@"; }
+# counter of the rule with key $2 in chain $1 (first one)
+packets() { rule list inet m "$1" | awk -v k="mptcp=$2" '$3 == k { print $5; exit }'; }
+
+nfm_load_module || { nfm_fail "modprobe $NFM_MODULE" "failed"; nfm_exit; }
+nfm_load_module nft_mptcp || { nfm_fail "modprobe nft_mptcp" "failed"; nfm_exit; }
+nfm_topo_setup --signal || { nfm_fail "topology" "setup failed"; nfm_exit; }
+
+nfm_ns_exec router nft -f - <<'NFT' || { nfm_fail "router ruleset" "nft failed"; nfm_exit; }
+table inet m {
+	chain mp_fwd {
+		type filter hook forward priority 0; policy accept;
+		tcp flags & (syn | ack | rst) == syn jump mp_syns
+		meta l4proto tcp jump mp_all
+	}
+	chain mp_syns {
+	}
+	chain mp_all {
+	}
+}
+NFT
+rule add inet m mp_syns subflow eq initial counter &&
+rule add inet m mp_syns subflow eq join counter &&
+rule add inet m mp_all subtypes has add-addr counter &&
+rule add inet m mp_all conn-id ctmark || { nfm_fail "mptcp rules" "not accepted"; nfm_exit; }
+
+# 1. one connection, held open so that its state can be read
+NFM_PORT=$((NFM_PORT + 10))
+port=$((NFM_PORT + 1))
+nfm_xfer -s 512K -t 60 -w 6 &
+xfer=$!
+sel='[.[] | select(.state != "closed")]'
+for _ in $(seq 60); do
+	js=$(nfm_ns_exec router nfmptcp show -j 2>/dev/null)
+	[ "$(jq "$sel | .[0].subflows // [] | map(select(.established)) | length" <<<"$js")" -ge 3 ] 2>/dev/null && break
+	sleep 0.2
+done
+js=$(jq "$sel" <<<"$js")
+nfm_log "router: $(jq -c '.[] | {id, nsubflows, subflows: [.subflows[] | {join, verdict}]}' <<<"$js")"
+joins=$(jq '[.[0].subflows[] | select(.join)] | length' <<<"$js")
+initials=$(jq '[.[0].subflows[] | select(.join | not)] | length' <<<"$js")
+id=$(jq '.[0].id' <<<"$js")
+nfm_check "the connection has 1 initial subflow and 2 joins" [ "$initials $joins" = "1 2" ]
+nfm_check "mptcp subflow initial counter = initial subflows ($initials)" \
+	[ "$(packets mp_syns subflow)" = "$initials" ]
+nfm_check "mptcp subflow join counter = joins ($joins)" \
+	[ "$(rule list inet m mp_syns | awk '$3 == "mptcp=subflow" { n++; if (n == 2) print $5 }')" = "$joins" ]
+# the router's own conntrack table (/proc/net follows the reader's netns)
+marks=$(nfm_ns_exec router grep "dport=$port " /proc/net/nf_conntrack 2>/dev/null |
+	grep -o 'mark=[0-9]*' | sort | uniq -c)
+nfm_log "conntrack marks for port $port: $(echo $marks)"
+nfm_check "every subflow's conntrack is marked with the connection id $id" \
+	[ "$(echo $marks)" = "3 mark=$id" ]
+wait "$xfer"; rc=$?
+nfm_check "transfer byte-exact under the mptcp rules" [ "$rc" = 0 ]
+nfm_check "mptcp subtypes has add-addr counted the server's ADD_ADDR" \
+	[ "$(packets mp_all subtypes)" -ge 1 ]
+
+# 3. subflow limit: joins that would make a third subflow are dropped
+rule add inet m mp_syns subflows gt 2 counter drop
+NFM_PORT=$((NFM_PORT + 10))
+port=$((NFM_PORT + 1))
+nfm_xfer -s 512K -t 60 -w 4 &
+xfer=$!
+sleep 3
+js=$(nfm_ns_exec router nfmptcp show -j)
+n=$(jq --argjson p "$port" '[.[] | select(.state != "closed") | .subflows[] | select(.dport == $p)] | length' <<<"$js")
+wait "$xfer"; rc=$?
+drops=$(packets mp_syns subflows)
+nfm_log "limited connection: $n subflows, $drops SYNs dropped"
+nfm_check "limited connection has at most 2 subflows ($n)" [ "${n:-9}" -le 2 ]
+nfm_check "transfer byte-exact despite the dropped joins" [ "$rc" = 0 ]
+nfm_check "the subflows rule counted the dropped join SYNs ($drops)" [ "${drops:-0}" -ge 1 ]
+nfm_check_dmesg
+nfm_exit
