@@ -19,7 +19,8 @@
 	X(monitor, "[-c N -t S]",  "print gateway events as they happen")	\
 	X(config,  "[KEY [VAL]]",  "show or set limits and policies")		\
 	X(flush,   "",             "forget every tracked connection")		\
-	X(replay,  "FILE.pcap",    "decode the MPTCP connections in a capture")
+	X(replay,  "FILE.pcap",    "decode the MPTCP connections in a capture")	\
+	X(normalize, "IN OUT",     "rewrite MPTCP connections as plain TCP for an IDS")
 
 #define NFM_DECLARE(name, args, summary) \
 	int nfm_cmd_##name(int argc, char **argv, const struct nfm_global *g);
