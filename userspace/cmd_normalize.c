@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dss_reassembly.h"
 #include "json_out.h"
@@ -46,6 +47,12 @@ struct nfm_nz_sf {
 	unsigned int		nmap[2], mapi[2];
 	bool			infinite[2];	/* infinite mapping: dsn = delta + ssn */
 	u64			delta[2];
+	/*
+	 * A join's SYN and SYN/ACK, held until its HMAC is checked on the third
+	 * ACK: a join the endpoints refuse is written out unchanged, whole.
+	 */
+	u8			*held[2];
+	struct pcap_pkthdr	held_hdr[2];
 };
 
 struct nfm_nz_range {
@@ -553,8 +560,31 @@ static void nfm_nz_frame(struct nfm_nz_norm *nz, const struct pcap_pkthdr *h, co
 		goto pass;
 	/* a join the endpoints would refuse (bad HMAC) carries no data of the connection */
 	if (rsf->sf.verdict == NFMP_VERDICT_BAD_HMAC || rsf->sf.verdict == NFMP_VERDICT_INVALID ||
-	    rsf->sf.verdict == NFMP_VERDICT_UNKNOWN_TOKEN)
+	    rsf->sf.verdict == NFMP_VERDICT_UNKNOWN_TOKEN) {
+		struct nfm_nz_sf *s = nfm_nz_sf_get(nz, rsf);
+		unsigned int k;
+
+		for (k = 0; s && k < 2; k++) {
+			if (s->held[k]) {
+				nfm_nz_write(nz, &s->held_hdr[k], s->held[k]);
+				free(s->held[k]);
+				s->held[k] = NULL;
+			}
+		}
 		goto pass;
+	}
+	if ((rsf->sf.flags & NFMP_SF_F_JOIN) && (f.tcp_flags & NFMP_TCP_SYN)) {
+		struct nfm_nz_sf *s = nfm_nz_sf_get(nz, rsf);
+		unsigned int k = !!(f.tcp_flags & NFMP_TCP_ACK);
+
+		if (s && !s->held[k]) {
+			s->held[k] = malloc(h->caplen ? h->caplen : 1);
+			if (s->held[k]) {
+				memcpy(s->held[k], data, h->caplen);
+				s->held_hdr[k] = *h;
+			}
+		}
+	}
 	nc = nfm_nz_conn_find(nz, rsf->conn);
 	if (!nc) {
 		/* a connection is normalized only from its initial subflow's SYN on */
@@ -639,6 +669,8 @@ static void nfm_nz_free(struct nfm_nz_norm *nz)
 		for (i = 0; i <= nz->mask; i++) {
 			for (s = nz->sb[i]; s; s = sn) {
 				sn = s->hnext;
+				free(s->held[0]);
+				free(s->held[1]);
 				free(s);
 			}
 		}
@@ -885,9 +917,21 @@ int nfm_cmd_normalize(int argc, char **argv, const struct nfm_global *g)
 	/* the capture may take stdout ("-"): the summary goes to stderr then */
 	if (!strcmp(out, "-"))
 		sum = stderr;
-	nz->out = pcap_dump_open(dead, out);
+	if (sum == stderr) {
+		/* pcap_dump_close() fcloses its FILE: hand it a duplicate of stdout, not stdout */
+		int fd = dup(STDOUT_FILENO);
+		FILE *fo = fd >= 0 ? fdopen(fd, "wb") : NULL;
+
+		if (!fo && fd >= 0)
+			close(fd);
+		nz->out = fo ? pcap_dump_fopen(dead, fo) : NULL;
+		if (fo && !nz->out)
+			fclose(fo);
+	} else {
+		nz->out = pcap_dump_open(dead, out);
+	}
 	if (!nz->out) {
-		nfm_err("normalize: %s: %s", out, pcap_geterr(dead));
+		nfm_err("normalize: %s", pcap_geterr(dead));
 		pcap_close(dead);
 		ret = NFM_EXIT_ERR;
 		goto out_free;

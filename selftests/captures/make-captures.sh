@@ -32,8 +32,8 @@
 #   normalize-v4   full payloads (no snaplen) for `nfmptcp normalize`: IPv4,
 #                  subflows as join-addaddr, 300k of mptcp_xfer's pattern; the
 #                  router drops one in 40 data segments (numgen), so segments are
-#                  retransmitted or reinjected on another subflow; Ethernet
-#                  capture on the server's s1 (after the losses), pcap
+#                  retransmitted or reinjected on another subflow; Linux
+#                  cooked capture on the server (-i any, after the losses), pcap
 #   normalize-v6   full payloads, IPv6 as ipv6, same losses; Linux cooked
 #                  capture on the client (-i any: the lost copies are in it too)
 set -u
@@ -161,7 +161,7 @@ if [ "${1:-}" = --scenario ]; then
 		}
 		NFT
 		if [ "$name" = normalize-v4 ]; then
-			CAP_NS=server capture_start -i s1 -P
+			CAP_NS=server capture_start -i any -P
 			nfm_xfer -s 300k -w 2 -t 30 || echo "# transfer failed" >&2
 		else
 			capture_start -i any -P
