@@ -12,12 +12,34 @@ PKGS=(
 	clang libclang-rt-14-dev gcc make pkg-config python3 python3-yaml valgrind
 )
 
+# Suricata 7 (selftests/host/normalize_suricata.sh: the IDS that consumes
+# `nfmptcp normalize` output) is only in bookworm-backports. Backports have
+# pin priority 100: adding the suite upgrades nothing else; only this package
+# is taken from it (-t). It is installed separately, after the main list.
+BACKPORTS_LIST=/etc/apt/sources.list.d/nfm-bookworm-backports.list
+install_suricata() {
+	dpkg-query -W -f='${db:Status-Status}' suricata 2>/dev/null | grep -qx installed && return 0
+	[ "$(id -u)" -eq 0 ] || { echo "deps: suricata missing (run 'sudo make deps')" >&2; return 1; }
+	[ -e "$BACKPORTS_LIST" ] ||
+		echo "deb http://deb.debian.org/debian bookworm-backports main" >"$BACKPORTS_LIST"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		-t bookworm-backports suricata >/tmp/nfm-deps-suricata.log 2>&1 || {
+		tail -n 20 /tmp/nfm-deps-suricata.log >&2
+		echo "deps: suricata install failed" >&2
+		return 1
+	}
+}
+
 missing=()
 for p in "${PKGS[@]}"; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
 	[ "$st" = installed ] || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+	install_suricata
+	exit
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "deps: missing packages: ${missing[*]}" >&2
@@ -36,4 +58,5 @@ apt-get install -y -qq --no-install-recommends \
 	echo "deps: apt-get install failed (full log: /tmp/nfm-deps-apt.log)" >&2
 	exit 1
 }
+install_suricata
 echo "deps: done"
