@@ -26,7 +26,7 @@
 
 #define NFM_NZ_MAPS		8	/* DSS mappings remembered per subflow direction */
 #define NFM_NZ_RANGES		16	/* conflict / gap ranges listed per connection */
-#define NFM_NZ_HIST		(256 * 1024)
+#define NFM_NZ_HIST		(64 * 1024)
 #define NFM_NZ_DEF_OOO		(4u << 20)
 #define NFM_NZ_WINDOW		65535
 #define NFM_NZ_ACK_EVERY	16384	/* a pure ACK at least this often keeps the window open */
@@ -301,6 +301,12 @@ static void nfm_nz_settle(struct nfm_nz_conn *nc)
 	for (e = 0; e < 2; e++)
 		if (nc->side[e].unacked)
 			nfm_nz_pure_ack(nc, !e);
+	if (nc->side[0].fin_sent && nc->side[1].fin_sent && !nc->closed) {
+		/* both directions complete: memory goes back, late copies are only counted */
+		nc->closed = true;
+		nfm_dss_free(&nc->side[0].s);
+		nfm_dss_free(&nc->side[1].s);
+	}
 }
 
 /* ---- tables -------------------------------------------------------------- */

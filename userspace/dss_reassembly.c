@@ -24,9 +24,8 @@ int nfm_dss_init(struct nfm_dss_stream *s, const struct nfm_dss_ops *ops, void *
 	if (hist_bytes) {
 		while (cap < hist_bytes && cap < (1u << 30))
 			cap <<= 1;
-		s->hist = malloc(cap);
-		if (!s->hist)
-			return -1;
+		/* allocated with the first delivery: a connection without data costs nothing */
+		s->hist_cap = cap;
 		s->hist_mask = cap - 1;
 	}
 	return 0;
@@ -44,6 +43,9 @@ void nfm_dss_free(struct nfm_dss_stream *s)
 	s->ooo = NULL;
 	s->hist = NULL;
 	s->ooo_bytes = 0;
+	/* late copies are no longer compared: counted as old */
+	s->hist_cap = 0;
+	s->hist_len = 0;
 }
 
 void nfm_dss_start(struct nfm_dss_stream *s, u64 first_dsn)
@@ -94,6 +96,13 @@ static void nfm_dss_emit(struct nfm_dss_stream *s, const u8 *p, u32 len)
 {
 	u32 i, hcap = s->hist_mask + 1;
 
+	if (!s->hist && s->hist_cap) {
+		s->hist = malloc(s->hist_cap);
+		if (!s->hist) {
+			s->oom = true;
+			s->hist_cap = 0;
+		}
+	}
 	if (s->hist) {
 		/* only the tail that fits the ring matters */
 		i = len > hcap ? len - hcap : 0;

@@ -38,6 +38,7 @@ struct nfm_dss_stream {
 	size_t			max_ooo;	/* bound of @ooo_bytes */
 	/* the last delivered bytes, to compare late copies against: DSN x at hist[x & hist_mask] */
 	u8			*hist;
+	u32			hist_cap;	/* 0: no history (none asked, or released) */
 	u32			hist_mask;
 	u32			hist_len;
 	/* counters */
@@ -59,6 +60,7 @@ struct nfm_dss_stream {
  */
 int nfm_dss_init(struct nfm_dss_stream *s, const struct nfm_dss_ops *ops, void *ctx,
 		 size_t max_ooo, u32 hist_bytes);
+/* Frees the held data and the history; the counters stay, the stream stays usable. */
 void nfm_dss_free(struct nfm_dss_stream *s);
 
 /* The first DSN of the stream (IDSN + 1); without it the first piece added sets it. */
