@@ -33,11 +33,33 @@ have_612() {
 	return 1
 }
 
+# Suricata 7 (selftests/host/normalize_suricata.sh: the IDS that consumes
+# `nfmptcp normalize` output) is only in bookworm-backports. Backports have
+# pin priority 100: adding the suite upgrades nothing else; only this package
+# is taken from it (-t). It is installed separately, after the main list.
+BACKPORTS_LIST=/etc/apt/sources.list.d/nfm-bookworm-backports.list
+install_suricata() {
+	dpkg-query -W -f='${db:Status-Status}' suricata 2>/dev/null | grep -qx installed && return 0
+	[ "$(id -u)" -eq 0 ] || { echo "deps: suricata missing (run 'sudo make deps')" >&2; return 1; }
+	[ -e "$BACKPORTS_LIST" ] ||
+		echo "deb http://deb.debian.org/debian bookworm-backports main" >"$BACKPORTS_LIST"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		-t bookworm-backports suricata >/tmp/nfm-deps-suricata.log 2>&1 || {
+		tail -n 20 /tmp/nfm-deps-suricata.log >&2
+		echo "deps: suricata install failed" >&2
+		return 1
+	}
+}
+
 missing=()
 for p in "${PKGS[@]}"; do
 	installed "$p" || missing+=("$p")
 done
-have_612 && [ ${#missing[@]} -eq 0 ] && exit 0
+if have_612 && [ ${#missing[@]} -eq 0 ]; then
+	install_suricata
+	exit
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	have_612 || missing+=("linux-image-6.12.*+deb12-amd64 + its linux-headers")
@@ -79,4 +101,5 @@ apt-get install -y -qq --no-install-recommends \
 	echo "deps: apt-get install failed (full log: /tmp/nfm-deps-apt.log)" >&2
 	exit 1
 }
+install_suricata
 echo "deps: done"

@@ -20,7 +20,8 @@
 	X(config,  "[KEY [VAL]]",  "show or set limits and policies")		\
 	X(flush,   "",             "forget every tracked connection")		\
 	X(replay,  "FILE.pcap",    "decode the MPTCP connections in a capture")	\
-	X(rule,    "add|list ...", "nf_tables rules with the mptcp expression")
+	X(rule,    "add|list ...", "nf_tables rules with the mptcp expression")	\
+	X(normalize, "IN OUT",     "rewrite MPTCP connections as plain TCP for an IDS")
 
 #define NFM_DECLARE(name, args, summary) \
 	int nfm_cmd_##name(int argc, char **argv, const struct nfm_global *g);

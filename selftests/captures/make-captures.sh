@@ -29,11 +29,18 @@
 #                  on the first data packet (MP_CAPABLE length 22, RFC 8684
 #                  §3.1); 64k transfer plus a join from 10.0.2.1; Ethernet
 #                  capture on the server's s1 (after the router), pcap
+#   normalize-v4   full payloads (no snaplen) for `nfmptcp normalize`: IPv4,
+#                  subflows as join-addaddr, 300k of mptcp_xfer's pattern; the
+#                  router drops one in 40 data segments (numgen), so segments are
+#                  retransmitted or reinjected on another subflow; Linux
+#                  cooked capture on the server (-i any, after the losses), pcap
+#   normalize-v6   full payloads, IPv6 as ipv6, same losses; Linux cooked
+#                  capture on the client (-i any: the lost copies are in it too)
 set -u
 
 HERE=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-SCENARIOS="join-addaddr remove-addr ipv6 fallback lost-ack"
+SCENARIOS="join-addaddr remove-addr ipv6 fallback lost-ack normalize-v4 normalize-v6"
 SNAPLEN=128
 
 # ---- one scenario, in its own process so that lib.sh's cleanup trap is per topology
@@ -136,6 +143,33 @@ if [ "${1:-}" = --scenario ]; then
 		capture_stop
 		nfm_ns_exec router nft list table inet nfm_lose | grep -o 'counter packets [0-9]*' |
 			sed 's/^/# third ACKs dropped: /' >&2
+		;;
+	normalize-v4|normalize-v6)
+		SNAPLEN=0	# whole frames: the normalized stream is compared byte for byte
+		if [ "$name" = normalize-v4 ]; then
+			nfm_topo_setup --signal || exit 1
+		else
+			nfm_topo_setup --no-subflow --signal6 || exit 1
+			ip -n "$NFM_NS_CLIENT" mptcp endpoint add fd00:2::1 dev c2 subflow || exit 1
+		fi
+		nfm_ns_exec router nft -f - <<-'NFT' || exit 1
+		table inet nfm_lose {
+			chain fwd_lose {
+				type filter hook forward priority filter; policy accept;
+				meta l4proto tcp meta length > 1000 numgen inc mod 40 == 7 counter drop
+			}
+		}
+		NFT
+		if [ "$name" = normalize-v4 ]; then
+			CAP_NS=server capture_start -i any -P
+			nfm_xfer -s 300k -w 2 -t 30 || echo "# transfer failed" >&2
+		else
+			capture_start -i any -P
+			nfm_xfer -a fd00:3::1 -s 300k -w 2 -t 30 || echo "# transfer failed" >&2
+		fi
+		capture_stop
+		nfm_ns_exec router nft list table inet nfm_lose | grep -o 'counter packets [0-9]*' |
+			sed 's/^/# data segments dropped: /' >&2
 		;;
 	*)
 		echo "make-captures.sh: unknown scenario $name" >&2

@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# normalize_conflict.sh - crafted MPTCP v1 captures (valid keys, tokens and join
+# HMACs, computed here) for `nfmptcp normalize`:
+#  - split: a string carried half on the initial subflow, half on a join; the
+#    normalized capture has it whole in one TCP stream (tshark follow), the
+#    original in neither subflow;
+#  - conflict: the join also carries a different copy of a DSN range the initial
+#    subflow sent, twice: each reported as a conflict with exactly its range,
+#    the first copy captured written;
+#  - badjoin: a join with a wrong HMAC is not merged (its packets pass unchanged);
+#  - 32-bit DSNs (DSS without flag m) map like 64-bit ones;
+#  - every variant cut at every 7th byte and with flipped bytes: exit 0/1, no
+#    signal, valid JSON (valgrind when present).
+# Needs tshark, python3 and userspace/nfmptcp. Prints TAP; exit 0 pass, 1 fail, 4 skip.
+set -u
+
+TEST=normalize_conflict
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+
+require_prereqs tshark python3
+
+tmp=$(mktemp -d /tmp/nfm-normconf.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+CRAFT=$HERE/normalize_craft.py
+
+# stream_has FILE STREAM : the client's bytes of one TCP stream, as text
+stream_text() {
+	tshark -r "$1" -q -z "follow,tcp,raw,$2" 2>/dev/null |
+		python3 -c 'import sys
+out = b""
+for l in sys.stdin:
+    l = l.rstrip("\n")
+    if l and not l.startswith(("=", "Follow", "Filter", "Node", "\t")):
+        out += bytes.fromhex(l)
+sys.stdout.write(out.decode("latin1"))'
+}
+SIG=NFMP-EVIL-SIGNATURE-SPLIT-ACROSS-SUBFLOWS
+
+for v in split dsn32 conflict badjoin; do
+	d0=$(python3 "$CRAFT" $v "$tmp/$v.pcap") || { fail "$v: crafting the capture"; continue; }
+	if ! "$NFMPTCP" -j normalize "$tmp/$v.pcap" "$tmp/$v.out.pcap" >"$tmp/$v.json" 2>"$tmp/err"; then
+		fail "$v: normalize exited $?" "$(head -c 300 "$tmp/err")"
+		continue
+	fi
+	orig0=$(stream_text "$tmp/$v.pcap" 0) orig1=$(stream_text "$tmp/$v.pcap" 1)
+	# the normalized connection keeps the initial subflow's ports
+	ns=$(tshark -r "$tmp/$v.out.pcap" -T fields -e tcp.stream -Y 'tcp.port == 40000' 2>/dev/null | head -1)
+	norm=$(stream_text "$tmp/$v.out.pcap" "${ns:-0}")
+	case $v in
+	split|dsn32)
+		if [[ $norm == *"$SIG"* && $orig0 != *"$SIG"* && $orig1 != *"$SIG"* ]]; then
+			pass "$v: the split string is whole in the normalized stream, in neither subflow"
+		else
+			fail "$v: normalized stream '$norm'"
+		fi
+		;;
+	conflict)
+		msg=$(python3 - "$tmp/$v.json" "$d0" <<-'PY'
+		import json, sys
+		d = json.load(open(sys.argv[1])); d0 = int(sys.argv[2])
+		c = d["connections"][0]["client"]
+		if c["conflicts"] != 2 or c["conflict_ranges"] != [{"dsn": d0 + 10, "len": 10}, {"dsn": d0 + 12, "len": 4}]:
+		    sys.exit("conflicts %d ranges %s" % (c["conflicts"], c["conflict_ranges"]))
+		PY
+		) && [[ $norm == *"$SIG"* && $norm == "GET /index.html"* ]] &&
+			pass "$v: both different copies reported with their DSN ranges, the first copy written" ||
+			fail "$v: $msg" "normalized: $norm"
+		;;
+	badjoin)
+		# the join's half stays in its own (passed through) subflow
+		[[ $norm != *"$SIG"* ]] && [ "$(tshark -r "$tmp/$v.out.pcap" -Y 'tcp.port == 40001' 2>/dev/null | wc -l)" = 4 ] &&
+			pass "$v: a join with a bad HMAC is not merged, its packets pass unchanged" ||
+			fail "$v: bad join merged" "normalized: $norm"
+		;;
+	esac
+done
+
+# damaged copies: cut at every 7th byte, and bytes flipped (fixed seeds)
+VG=
+command -v valgrind >/dev/null && VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+python3 - "$tmp" <<'PY'
+import random, sys
+tmp = sys.argv[1]
+n = 0
+for v in ("split", "conflict"):
+    data = open("%s/%s.pcap" % (tmp, v), "rb").read()
+    for cut in range(24, len(data), 97):
+        open("%s/bad%03d.pcap" % (tmp, n), "wb").write(data[:cut]); n += 1
+    for seed in range(20):
+        r = random.Random(seed); b = bytearray(data)
+        for _ in range(8):
+            i = r.randrange(24, len(b)); b[i] ^= 1 << r.randrange(8)
+        open("%s/bad%03d.pcap" % (tmp, n), "wb").write(b); n += 1
+PY
+bad=0 total=0
+for f in "$tmp"/bad*.pcap; do
+	total=$((total + 1))
+	$VG "$NFMPTCP" -j normalize "$f" "$tmp/bad.out" >"$tmp/bad.json" 2>"$tmp/bad.err"
+	rc=$?
+	if [ $rc -gt 1 ] || ! python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/bad.json" 2>/dev/null; then
+		bad=$((bad + 1))
+		echo "# $(basename "$f"): exit $rc $(head -c 200 "$tmp/bad.err")"
+	fi
+done
+[ $bad = 0 ] && pass "$total damaged captures: exit 0/1, valid JSON${VG:+, valgrind clean}" ||
+	fail "$bad of $total damaged captures crashed or printed broken JSON"
+
+finish
