@@ -5,11 +5,17 @@
 # "N passed, N failed, N skipped" (selftests/tap-summary).  Non-zero exit if
 # anything failed or, with CI=true, was skipped.
 #
-#   1. module build (kmod/, nft-ext/ via the top-level Kbuild)   - 1 test
+#   1. module build (kmod/, nft-ext/ via the top-level Kbuild), W=1,
+#      warning-free, for $KVER (scripts/kver.sh: Debian 12's 6.1 by default)
 #   2. selftest tools build                                     - 1 test
 #   3. userspace build + `make -C userspace check` (TAP)        - if present
-#   4. selftests/host/*.sh on the host (TAP)
-#   5. selftests/*.sh inside one VM boot (selftests/run-tests)
+#   4. make lint (scripts/lint.sh, TAP)
+#   5. selftests/host/*.sh on the host (TAP)
+#   6. selftests/*.sh inside one VM boot (selftests/run-tests) on $KVER
+#   7. the other kernel (first of `scripts/kver.sh others`, 6.12 here; or
+#      NFM_ALT_KVER; "none" to leave out): module build W=1 in .check/, then
+#      the tracking, netlink, NAT and nft VM tests ($NFM_ALT_TESTS) on it,
+#      their TAP names prefixed "[KVER]"
 set -uo pipefail
 
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -37,8 +43,20 @@ step() {
 }
 
 : >"$OUT/build.tap"
+# build_warning_free LOG CMD...: CMD succeeds and prints no compiler/modpost warning
+build_warning_free() {
+	local log=$1
+	shift
+	"$@" >"$log.raw" 2>&1
+	local rc=$?
+	cat "$log.raw"
+	[ $rc -eq 0 ] || return $rc
+	! grep -iE '(warning|error):' "$log.raw"
+}
+KVER=${KVER:-$(scripts/kver.sh kver)}
 if [ -f kmod/Kbuild ] || [ -f kmod/Makefile ]; then
-	step "module build" "$OUT/modules.log" $MAKE --no-print-directory modules
+	step "module build for $KVER (W=1, warning-free)" "$OUT/modules.log" \
+		build_warning_free "$OUT/modules.log" $MAKE --no-print-directory modules W=1
 else
 	tap "not ok - module build # kmod/Kbuild missing"
 fi
@@ -58,7 +76,12 @@ if [ -f userspace/Makefile ]; then
 	fi
 fi
 
-# host-side tests (no kernel needed): replay vs tshark, uapi vs netlink spec
+echo "# --- make lint"
+scripts/lint.sh 2>&1 | tee "$OUT/lint.log"
+grep -E '^(not )?ok([ \t]|$)' "$OUT/lint.log" >"$OUT/lint.tap"
+[ -s "$OUT/lint.tap" ] || tap "not ok - lint: scripts/lint.sh gave no result"
+
+# host-side tests (no VM): replay vs tshark, uapi vs netlink spec, install, dkms
 : >"$OUT/host.tap"
 for t in selftests/host/*.sh; do
 	[ -x "$t" ] || continue
@@ -89,6 +112,43 @@ case $vrc in
 *) tap "not ok - VM selftests: vm-run exited $vrc (VM did not run the tests)" ;;
 esac
 [ -s "$OUT/vm.tap" ] || [ $vrc -gt 1 ] || tap "not ok - VM selftests: no TAP results"
-echo "# VM selftests took $((SECONDS - vm_start))s; make check took $((SECONDS - start))s"
+echo "# VM selftests took $((SECONDS - vm_start))s"
+
+# ---- the other kernel ----------------------------------------------------------
+alt=${NFM_ALT_KVER:-$(scripts/kver.sh others | head -n1)}
+if [ "$alt" = none ]; then
+	:
+elif [ -z "$alt" ]; then
+	if [ "${CI:-}" = true ]; then
+		tap "not ok - other kernel: none installed besides $KVER ('make deps')"
+	else
+		tap "ok - other kernel: none installed besides $KVER # SKIP make deps installs 6.12"
+	fi
+else
+	alt_start=$SECONDS
+	if step "module build for $alt (W=1, warning-free)" "$OUT/modules-$alt.log" \
+		scripts/build-modules.sh "$alt" "$OUT/build-$alt"; then
+		if [ -z "${NFM_ALT_TESTS:-}" ]; then
+			NFM_ALT_TESTS=$(cd selftests && ls mptcp_transfer.sh track_*.sh netlink_*.sh \
+				nat_*.sh nft_*.sh 2>/dev/null | tr '\n' ' ')
+		fi
+		echo "# --- selftests in the VM on $alt: $NFM_ALT_TESTS"
+		mkdir -p "$OUT/vm-results-$alt"
+		# shellcheck disable=SC2086
+		KVER=$alt NFM_MODULES_DIR=$OUT/build-$alt RESULTS_DIR=$OUT/vm-results-$alt \
+			selftests/vm-run selftests/run-tests $NFM_ALT_TESTS
+		arc=$?
+		sed -E "s/^((not )?ok( [0-9]+)?( -)?) ?/\1 [$alt] /" "$OUT/vm-results-$alt/tap" \
+			>"$OUT/vm-$alt.tap" 2>/dev/null || : >"$OUT/vm-$alt.tap"
+		case $arc in
+		0|1) ;;
+		124) tap "not ok - [$alt] VM selftests: timed out" ;;
+		*) tap "not ok - [$alt] VM selftests: vm-run exited $arc" ;;
+		esac
+		[ -s "$OUT/vm-$alt.tap" ] || [ $arc -gt 1 ] || tap "not ok - [$alt] VM selftests: no TAP results"
+	fi
+	echo "# $alt: build and VM selftests took $((SECONDS - alt_start))s"
+fi
+echo "# make check took $((SECONDS - start))s"
 
 exec selftests/tap-summary "$OUT"/*.tap
