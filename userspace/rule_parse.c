@@ -676,12 +676,14 @@ static int nfm_collect_set(struct nfm_pstate *p, char *buf, size_t len)
 	return 0;
 }
 
+static int nfm_parse_match(struct nfm_pstate *p, const struct nfm_field *f);
+
 static int nfm_parse_set_match(struct nfm_pstate *p, const struct nfm_field *f, enum nft_cmp_ops op)
 {
 	static struct nfm_span spans[NFM_SET_MAX_ELEMS];
 	bool interval = false, host = f->type == NFM_V_HOST32 || f->type == NFM_V_FLAGS32;
 	uint32_t klen = f->type == NFM_V_IPV4 || f->type == NFM_V_IPV6 ? f->len : 0;
-	char buf[4096], *save = NULL, *w;
+	char buf[4096], first[256], *save = NULL, *w;
 	unsigned int nspans = 0, i;
 	struct nfm_rule *r = p->r;
 	struct nfm_expr *e;
@@ -709,11 +711,20 @@ static int nfm_parse_set_match(struct nfm_pstate *p, const struct nfm_field *f, 
 			return nfm_perr(p, "set too large (at most %d elements)", NFM_SET_MAX_ELEMS / 2 - 1);
 		if (nfm_parse_set_item(p, f, w, klen, false, &spans[nspans], &range))
 			return -1;
+		if (!nspans)
+			snprintf(first, sizeof(first), "%s", w);
 		interval |= range;
 		nspans++;
 	}
 	if (!nspans)
 		return nfm_perr(p, "empty set '{ }'");
+	if (nspans == 1) {
+		/* as nft: a one-element set is that element ("F != { a-b }" is "F != a-b") */
+		char *tok[2] = { op == NFT_CMP_NEQ ? "!=" : "==", first };
+		struct nfm_pstate q = { .r = r, .ntok = 2, .tok = tok, .err = p->err, .errlen = p->errlen };
+
+		return nfm_parse_match(&q, f);
+	}
 	if (interval && host) {
 		for (i = 0; i < nspans; i++) {
 			uint32_t lo, hi;
