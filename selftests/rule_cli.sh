@@ -44,12 +44,19 @@ rc_ins=$?
 h_icmp=$(handle_of "meta l4proto icmp")
 R nfmptcp rule add inet nfm_rc forward position "$h_icmp" iifname '"r*"' oifname r3 meta mark set 0x10 jump other
 rc_pos=$?
-nfm_check "add/insert/position exit 0" [ "$rc_icmp$rc_tcp$rc_ins$rc_pos" = 0000 ]
+# an anonymous set, given as one shell word and as nft-style separate words
+R nfmptcp rule add inet nfm_rc forward ip daddr '{ 10.0.3.1, 10.0.9.0/24 }' meta l4proto icmp counter
+rc_set=$?
+R nfmptcp rule add inet nfm_rc forward tcp dport != { 1-9, 22 } ip saddr { 10.0.1.1, 10.0.2.0/24 } counter
+rc_set2=$?
+nfm_check "add/insert/position exit 0" [ "$rc_icmp$rc_tcp$rc_ins$rc_pos$rc_set$rc_set2" = 000000 ]
 
 expected='ct state invalid counter packets 0 bytes 0 drop
 meta l4proto icmp ip saddr 10.0.1.1 counter packets 0 bytes 0
 iifname "r*" oifname "r3" meta mark set 0x00000010 jump other
-tcp dport >= 10000 ip6 daddr fd00:3::/64 counter packets 0 bytes 0 accept'
+tcp dport >= 10000 ip6 daddr fd00:3::/64 counter packets 0 bytes 0 accept
+ip daddr { 10.0.3.1, 10.0.9.0/24 } meta l4proto icmp counter packets 0 bytes 0
+tcp dport != { 1-9, 22 } ip saddr { 10.0.1.1, 10.0.2.0/24 } counter packets 0 bytes 0'
 got=$(nft_rules)
 if [ "$got" = "$expected" ]; then
 	nfm_pass "nft lists the rules as added, in order (insert at top, position after handle)"
@@ -69,11 +76,21 @@ icmp_pk=$(jq '[.nftables[].rule | select(.text | startswith("meta l4proto icmp")
 tcp_pk=$(jq '[.nftables[].rule | select(.text | startswith("tcp dport")) | .expr[] | .counter? | .packets // empty] | add' <<<"$js")
 nfm_check "icmp counter counts the 3 pings (got $icmp_pk)" [ "${icmp_pk:-0}" -eq 3 ]
 nfm_check "tcp counter counts the transfer (got $tcp_pk)" [ "${tcp_pk:-0}" -gt 10 ]
+set_pk=$(jq '[.nftables[].rule | select(.text | startswith("ip daddr {")) | .expr[] | .counter? | .packets // empty] | add' <<<"$js")
+nfm_check "the set rule counts the 3 pings to a member address (got $set_pk)" [ "${set_pk:-0}" -eq 3 ]
+nfm_check "-j prints the set as nft -j does" \
+	[ "$(jq -c '[.nftables[].rule | select(.text | startswith("ip daddr {")) | .expr[0].match.right][0]' <<<"$js")" = '{"set":["10.0.3.1",{"prefix":{"addr":"10.0.9.0","len":24}}]}' ]
 nft_pk=$(R nft -j list chain inet nfm_rc forward |
 	jq '[.nftables[] | .rule? | select(.expr[0].match.right? == "icmp") | .expr[] | .counter? | .packets // empty] | add')
 nfm_check "nft -j reads the same icmp counter ($nft_pk)" [ "$nft_pk" = "$icmp_pk" ]
 nfm_check "-j rules carry family, table, chain, handle" \
-	[ "$(jq '[.nftables[].rule | select(.family == "inet" and .table == "nfm_rc" and .chain == "forward" and .handle > 0)] | length' <<<"$js")" -eq 4 ]
+	[ "$(jq '[.nftables[].rule | select(.family == "inet" and .table == "nfm_rc" and .chain == "forward" and .handle > 0)] | length' <<<"$js")" -eq 6 ]
+# a set without the address: no match (after the counter checks above: more pings)
+R nfmptcp rule add inet nfm_rc forward ip daddr '{ 10.0.8.1, 10.0.9.0/24 }' meta l4proto icmp counter
+nfm_ns_exec client ping -c 2 -i 0.2 -W 2 10.0.3.1 >/dev/null
+miss_pk=$(R nfmptcp -j rule list inet nfm_rc forward | jq '[.nftables[].rule | select(.text | startswith("ip daddr { 10.0.8.1")) | .expr[] | .counter? | .packets // empty] | add')
+nfm_check "a set without the address does not count it (got $miss_pk)" [ "${miss_pk:-1}" -eq 0 ]
+R nfmptcp rule delete inet nfm_rc forward handle "$(handle_of "ip daddr { 10.0.8.1")"
 
 # ---- list -f / rule -f round trip ----
 R nfmptcp rule list -f --all inet nfm_rc > "$NFM_TMP/save"
@@ -105,7 +122,7 @@ nfm_check "rule -f with a syntax error changed nothing" [ "$(nft_rules)" = "$bef
 h=$(handle_of "meta l4proto icmp")
 R nfmptcp rule delete inet nfm_rc forward handle "$h"
 nfm_check "delete by handle removes exactly that rule" \
-	[ "$(nft_rules | grep -c icmp)" -eq 0 ] && [ "$(nft_rules | wc -l)" -eq 3 ]
+	[ "$(nft_rules | grep -c '^meta l4proto icmp')" -eq 0 ] && [ "$(nft_rules | wc -l)" -eq 5 ]
 
 # ---- bad input: exit 2 with the token ----
 bad() {	# EXPECTED-TEXT ARGS...
@@ -120,7 +137,7 @@ bad "'10.0.0.300'" add inet nfm_rc forward ip saddr 10.0.0.300
 bad "'bogus'" add inet nfm_rc forward bogus
 bad "'inet6'" add inet6 nfm_rc forward counter
 bad "'x'" delete inet nfm_rc forward handle x
-nfm_check "bad input added nothing" [ "$(nft_rules | wc -l)" -eq 3 ]
+nfm_check "bad input added nothing" [ "$(nft_rules | wc -l)" -eq 5 ]
 
 # ---- kernel refusals: exit 1 with the reason ----
 out=$(R nfmptcp rule add inet nfm_rc nochain counter 2>&1); rc=$?

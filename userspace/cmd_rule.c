@@ -28,7 +28,8 @@ static void nfm_rule_usage(FILE *f)
 	      "FAMILY: ip, ip6 or inet; tables and chains are made with nft.\n"
 	      "RULE: nft syntax: matches  mptcp KEY [OP] VALUE  (KEY: client-token server-token\n"
 	      "  subflows version verdict subflow backup addr-id conn-id subtypes; OP: == != < > <= >=\n"
-	      "  or eq ne lt gt le ge; VALUE: number, name, range a-b; mptcp subtypes has add-addr),\n"
+	      "  or eq ne lt gt le ge; VALUE: number, name, range a-b, set { a, b-c }; mptcp subtypes\n"
+	      "  has add-addr), F [!=] { ... } for every field below,\n"
 	      "  ip|ip6 saddr|daddr ADDR[/LEN], tcp sport|dport|flags, iifname, oifname, ct state,\n"
 	      "  ct mark, meta l4proto|nfproto|mark; statements counter, log [prefix S], reject\n"
 	      "  [with tcp reset], meta mark set N, ct mark set N|mptcp KEY, accept, drop, return,\n"
@@ -187,11 +188,18 @@ static int nfm_collect(const struct nfm_rule *r, void *data)
 		s->r = n;
 		s->cap = s->cap * 2 + 16;
 	}
-	/* keep only the expressions used: rules are large */
-	copy = malloc(offsetof(struct nfm_rule, e) + r->n * sizeof(r->e[0]) + sizeof(r->e[0]));
-	if (!copy)
-		return -ENOMEM;
-	memcpy(copy, r, offsetof(struct nfm_rule, e) + r->n * sizeof(r->e[0]));
+	/* keep only the expressions used: rules are large (unless sets follow them) */
+	if (r->nsets) {
+		copy = malloc(sizeof(*copy));
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, r, sizeof(*copy));
+	} else {
+		copy = malloc(offsetof(struct nfm_rule, e) + r->n * sizeof(r->e[0]) + sizeof(r->e[0]));
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, r, offsetof(struct nfm_rule, e) + r->n * sizeof(r->e[0]));
+	}
 	s->r[s->n++] = copy;
 	return 0;
 }

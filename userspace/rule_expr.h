@@ -18,6 +18,9 @@
 #define NFM_RULE_DATA_MAX	16	/* one nf_tables register */
 #define NFM_RULE_NAME_MAX	256	/* table, chain, jump target */
 #define NFM_RULE_PREFIX_MAX	128	/* NF_LOG_PREFIXLEN */
+#define NFM_RULE_MAX_SETS	4	/* anonymous sets ("{ a, b }") per rule */
+#define NFM_SET_MAX_ELEMS	130	/* kernel elements: 64 ranges and the leading gap */
+#define NFM_SET_NAME_MAX	32
 
 enum nfm_expr_kind {
 	NFM_X_UNKNOWN,		/* an expression this tool does not model: @name only */
@@ -33,6 +36,7 @@ enum nfm_expr_kind {
 	NFM_X_COUNTER,		/* @packets, @bytes */
 	NFM_X_LOG,		/* @prefix if @has_prefix */
 	NFM_X_REJECT,		/* @rtype, @rcode */
+	NFM_X_LOOKUP,		/* @sreg in the rule's anonymous set @setidx (@op 1: not in) */
 };
 
 struct nfm_expr {
@@ -52,6 +56,31 @@ struct nfm_expr {
 	bool			has_prefix;
 	char			prefix[NFM_RULE_PREFIX_MAX];
 	uint32_t		rtype, rcode;
+	uint32_t		setidx;		/* lookup: index into nfm_rule.sets */
+};
+
+/*
+ * An anonymous constant set as the kernel holds it: keys in register layout
+ * (network order, or host order for non-interval sets of host-order keys).
+ * Interval sets hold the boundaries nft writes: a range a-b is a start
+ * element a and an @end element b+1 (none, but @open, if b is the maximum),
+ * preceded by an @end element 0 when the first range does not start at 0.
+ */
+struct nfm_set_elem {
+	uint8_t		key[NFM_RULE_DATA_MAX];
+	bool		end;			/* NFT_SET_ELEM_INTERVAL_END */
+	bool		open;			/* a last range reaching the maximum (nft's udata flag) */
+};
+
+struct nfm_set {
+	char			name[NFM_SET_NAME_MAX];	/* "__set%d" on add; the kernel's name when dumped */
+	uint32_t		id;		/* NFTA_SET_ID within the batch */
+	uint32_t		flags;		/* NFT_SET_ANONYMOUS | NFT_SET_CONSTANT [| NFT_SET_INTERVAL] */
+	uint32_t		key_type;	/* nft's datatype id (nft lists the set's values by it) */
+	uint32_t		key_len;
+	bool			host_order;	/* keys in host order (as loaded; nft needs to know) */
+	unsigned int		n;
+	struct nfm_set_elem	elem[NFM_SET_MAX_ELEMS];
 };
 
 struct nfm_rule {
@@ -62,13 +91,15 @@ struct nfm_rule {
 	uint64_t	position;		/* add/insert relative to this handle; 0 = none */
 	unsigned int	n;
 	struct nfm_expr	e[NFM_RULE_MAX_EXPRS];
+	unsigned int	nsets;
+	struct nfm_set	sets[NFM_RULE_MAX_SETS];
 };
 
 /* "ip", "ip6", "inet" <-> NFPROTO_*; -1 / NULL when not one of those. */
 int nfm_rule_family_parse(const char *s);
 const char *nfm_rule_family_name(uint8_t family);
 
-/* Same expressions (kind and every field that kind uses; counter values ignored)? */
+/* Same expressions (kind and every field that kind uses, lookups' set contents; counter values ignored)? */
 bool nfm_rule_same_exprs(const struct nfm_rule *a, const struct nfm_rule *b);
 
 #endif /* _NFM_RULE_EXPR_H */

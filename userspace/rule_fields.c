@@ -188,7 +188,23 @@ const char *nfm_rule_family_name(uint8_t family)
 	return NULL;
 }
 
-static bool nfm_expr_same(const struct nfm_expr *a, const struct nfm_expr *b)
+/* Same contents (elements are kept sorted by key, so a plain walk compares them). */
+static bool nfm_set_same(const struct nfm_set *a, const struct nfm_set *b)
+{
+	unsigned int i;
+
+	if ((a->flags & NFT_SET_INTERVAL) != (b->flags & NFT_SET_INTERVAL) ||
+	    a->key_len != b->key_len || a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++)
+		if (memcmp(a->elem[i].key, b->elem[i].key, a->key_len) ||
+		    a->elem[i].end != b->elem[i].end)
+			return false;
+	return true;
+}
+
+static bool nfm_expr_same(const struct nfm_rule *ra, const struct nfm_expr *a,
+			  const struct nfm_rule *rb, const struct nfm_expr *b)
 {
 	if (a->kind != b->kind)
 		return false;
@@ -227,6 +243,9 @@ static bool nfm_expr_same(const struct nfm_expr *a, const struct nfm_expr *b)
 		return a->has_prefix == b->has_prefix && !strcmp(a->prefix, b->prefix);
 	case NFM_X_REJECT:
 		return a->rtype == b->rtype && a->rcode == b->rcode;
+	case NFM_X_LOOKUP:
+		return a->sreg == b->sreg && a->op == b->op && a->setidx < ra->nsets &&
+		       b->setidx < rb->nsets && nfm_set_same(&ra->sets[a->setidx], &rb->sets[b->setidx]);
 	}
 	return false;
 }
@@ -238,7 +257,7 @@ bool nfm_rule_same_exprs(const struct nfm_rule *a, const struct nfm_rule *b)
 	if (a->n != b->n)
 		return false;
 	for (i = 0; i < a->n; i++)
-		if (!nfm_expr_same(&a->e[i], &b->e[i]))
+		if (!nfm_expr_same(a, &a->e[i], b, &b->e[i]))
 			return false;
 	return true;
 }

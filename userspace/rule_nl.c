@@ -43,13 +43,14 @@ static const char *nfm_expr_kname(const struct nfm_expr *e)
 		[NFM_X_MPTCP] = NFT_MPTCP_EXPR_NAME, [NFM_X_CMP] = "cmp", [NFM_X_BITWISE] = "bitwise",
 		[NFM_X_BYTEORDER] = "byteorder", [NFM_X_RANGE] = "range",
 		[NFM_X_IMMEDIATE] = "immediate", [NFM_X_COUNTER] = "counter", [NFM_X_LOG] = "log",
-		[NFM_X_REJECT] = "reject",
+		[NFM_X_REJECT] = "reject", [NFM_X_LOOKUP] = "lookup",
 	};
 
 	return e->kind == NFM_X_UNKNOWN ? NULL : names[e->kind];
 }
 
-static bool nfm_put_expr_data(struct nlmsghdr *nlh, size_t n, const struct nfm_expr *e)
+static bool nfm_put_expr_data(struct nlmsghdr *nlh, size_t n, const struct nfm_rule *r,
+			      const struct nfm_expr *e)
 {
 	uint8_t zero[NFM_RULE_DATA_MAX] = { 0 };
 
@@ -118,6 +119,14 @@ static bool nfm_put_expr_data(struct nlmsghdr *nlh, size_t n, const struct nfm_e
 		return nfm_put_u32(nlh, n, NFTA_REJECT_TYPE, e->rtype) &&
 		       (e->rtype == NFT_REJECT_TCP_RST ||
 			mnl_attr_put_u8_check(nlh, n, NFTA_REJECT_ICMP_CODE, e->rcode));
+	case NFM_X_LOOKUP:
+		/* the set is made in the same batch: the kernel finds it by its id */
+		if (e->setidx >= r->nsets)
+			return false;
+		return mnl_attr_put_strz_check(nlh, n, NFTA_LOOKUP_SET, r->sets[e->setidx].name) &&
+		       nfm_put_u32(nlh, n, NFTA_LOOKUP_SREG, e->sreg) &&
+		       nfm_put_u32(nlh, n, NFTA_LOOKUP_SET_ID, r->sets[e->setidx].id) &&
+		       (!e->op || nfm_put_u32(nlh, n, NFTA_LOOKUP_FLAGS, NFT_LOOKUP_F_INV));
 	case NFM_X_UNKNOWN:
 		break;
 	}
@@ -142,7 +151,7 @@ int nfm_rule_put_exprs(struct nlmsghdr *nlh, size_t buflen, const struct nfm_rul
 		if (!elem || !mnl_attr_put_strz_check(nlh, buflen, NFTA_EXPR_NAME, name))
 			return -1;
 		data = mnl_attr_nest_start_check(nlh, buflen, NFTA_EXPR_DATA);
-		if (!data || !nfm_put_expr_data(nlh, buflen, e))
+		if (!data || !nfm_put_expr_data(nlh, buflen, r, e))
 			return -1;
 		mnl_attr_nest_end(nlh, data);
 		mnl_attr_nest_end(nlh, elem);
@@ -190,6 +199,80 @@ struct nlmsghdr *nfm_rule_msg_new(char *buf, size_t len, const struct nfm_rule *
 		return NULL;
 	if (nfm_rule_put_exprs(nlh, len, r))
 		return NULL;
+	return nlh;
+}
+
+/* NEWSET of an anonymous set as nft writes it (the kernel names it from "__set%d"). */
+struct nlmsghdr *nfm_set_msg_new(char *buf, size_t len, const struct nfm_rule *r,
+				 const struct nfm_set *s, uint32_t seq)
+{
+	struct nlmsghdr *nlh = nfm_nft_msg(buf, len, NFT_MSG_NEWSET, NLM_F_CREATE | NLM_F_ACK,
+					   r->family, seq);
+	struct nlattr *desc;
+	uint8_t udata[12];
+	uint32_t bo, ulen;
+
+	if (!nlh || !mnl_attr_put_strz_check(nlh, len, NFTA_SET_TABLE, r->table) ||
+	    !mnl_attr_put_strz_check(nlh, len, NFTA_SET_NAME, s->name) ||
+	    !nfm_put_u32(nlh, len, NFTA_SET_FLAGS, s->flags) ||
+	    !nfm_put_u32(nlh, len, NFTA_SET_KEY_TYPE, s->key_type) ||
+	    !nfm_put_u32(nlh, len, NFTA_SET_KEY_LEN, s->key_len) ||
+	    !nfm_put_u32(nlh, len, NFTA_SET_ID, s->id))
+		return NULL;
+	/* nft's own notes (libnftnl udata TLVs): the key's byte order, which nft needs to list
+	 * host-order values, and "merge elements" for intervals */
+	udata[0] = 0;		/* NFTNL_UDATA_SET_KEYBYTEORDER */
+	udata[1] = 4;
+	bo = s->host_order ? 1 : 2;	/* nft's BYTEORDER_HOST_ENDIAN / _BIG_ENDIAN */
+	memcpy(udata + 2, &bo, 4);
+	ulen = 6;
+	if (s->flags & NFT_SET_INTERVAL) {
+		static const uint8_t merge[] = { 2, 4, 1, 0, 0, 0 };	/* NFTNL_UDATA_SET_MERGE_ELEMENTS */
+
+		memcpy(udata + ulen, merge, sizeof(merge));
+		ulen += sizeof(merge);
+	}
+	if (!mnl_attr_put_check(nlh, len, NFTA_SET_USERDATA, ulen, udata))
+		return NULL;
+	desc = mnl_attr_nest_start_check(nlh, len, NFTA_SET_DESC);
+	if (!desc || !nfm_put_u32(nlh, len, NFTA_SET_DESC_SIZE, s->n))
+		return NULL;
+	mnl_attr_nest_end(nlh, desc);
+	return nlh;
+}
+
+/* NEWSETELEM with every element of @s, for the set of this batch with its id. */
+struct nlmsghdr *nfm_setelem_msg_new(char *buf, size_t len, const struct nfm_rule *r,
+				     const struct nfm_set *s, uint32_t seq)
+{
+	/* nft's NFTNL_UDATA_SET_ELEM_FLAGS = NFTNL_SET_ELEM_F_INTERVAL_OPEN: "a-max" */
+	static const uint8_t open_udata[] = { 0x01, 0x04, 0x01, 0x00, 0x00, 0x00 };
+	struct nlmsghdr *nlh = nfm_nft_msg(buf, len, NFT_MSG_NEWSETELEM, NLM_F_CREATE | NLM_F_ACK,
+					   r->family, seq);
+	struct nlattr *list, *el, *key;
+	unsigned int i;
+
+	if (!nlh || !mnl_attr_put_strz_check(nlh, len, NFTA_SET_ELEM_LIST_TABLE, r->table) ||
+	    !mnl_attr_put_strz_check(nlh, len, NFTA_SET_ELEM_LIST_SET, s->name) ||
+	    !nfm_put_u32(nlh, len, NFTA_SET_ELEM_LIST_SET_ID, s->id))
+		return NULL;
+	list = mnl_attr_nest_start_check(nlh, len, NFTA_SET_ELEM_LIST_ELEMENTS);
+	if (!list)
+		return NULL;
+	for (i = 0; i < s->n; i++) {
+		el = mnl_attr_nest_start_check(nlh, len, NFTA_LIST_ELEM);
+		key = el ? mnl_attr_nest_start_check(nlh, len, NFTA_SET_ELEM_KEY) : NULL;
+		if (!key || !mnl_attr_put_check(nlh, len, NFTA_DATA_VALUE, s->key_len, s->elem[i].key))
+			return NULL;
+		mnl_attr_nest_end(nlh, key);
+		if (s->elem[i].end && !nfm_put_u32(nlh, len, NFTA_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END))
+			return NULL;
+		if (s->elem[i].open &&
+		    !mnl_attr_put_check(nlh, len, NFTA_SET_ELEM_USERDATA, sizeof(open_udata), open_udata))
+			return NULL;
+		mnl_attr_nest_end(nlh, el);
+	}
+	mnl_attr_nest_end(nlh, list);
 	return nlh;
 }
 
@@ -360,6 +443,19 @@ static int nfm_expr_parse(struct nfm_expr *e, const struct nlattr **tb)
 			return -1;
 		e->rcode = mnl_attr_get_u8(tb[NFTA_REJECT_ICMP_CODE]);
 		return 0;
+	case NFM_X_LOOKUP:
+		/* a map (with a destination register) is not a form this tool writes */
+		if (!tb[NFTA_LOOKUP_SET] || mnl_attr_validate(tb[NFTA_LOOKUP_SET], MNL_TYPE_NUL_STRING) ||
+		    tb[NFTA_LOOKUP_DREG] || nfm_get_u32(tb[NFTA_LOOKUP_SREG], &e->sreg))
+			return -1;
+		if (tb[NFTA_LOOKUP_FLAGS]) {
+			if (nfm_get_u32(tb[NFTA_LOOKUP_FLAGS], &op) || (op & ~NFT_LOOKUP_F_INV))
+				return -1;
+			e->op = op & NFT_LOOKUP_F_INV ? 1 : 0;
+		}
+		/* the set's name, until nfm_rule_from_nlmsg gives the rule a set of that name */
+		snprintf(e->chain, sizeof(e->chain), "%s", mnl_attr_get_str(tb[NFTA_LOOKUP_SET]));
+		return strlen(e->chain) < NFM_SET_NAME_MAX ? 0 : -1;
 	case NFM_X_UNKNOWN:
 		break;
 	}
@@ -373,7 +469,7 @@ static int nfm_expr_from_attr(const struct nlattr *elem, struct nfm_expr *e)
 		{ NFT_MPTCP_EXPR_NAME, NFM_X_MPTCP }, { "cmp", NFM_X_CMP }, { "bitwise", NFM_X_BITWISE },
 		{ "byteorder", NFM_X_BYTEORDER }, { "range", NFM_X_RANGE },
 		{ "immediate", NFM_X_IMMEDIATE }, { "counter", NFM_X_COUNTER }, { "log", NFM_X_LOG },
-		{ "reject", NFM_X_REJECT },
+		{ "reject", NFM_X_REJECT }, { "lookup", NFM_X_LOOKUP },
 	};
 	const struct nlattr *tb[NFM_TB_MAX], *dtb[NFM_TB_MAX];
 	const char *name;
@@ -421,6 +517,7 @@ int nfm_rule_from_nlmsg(const struct nlmsghdr *nlh, struct nfm_rule *r)
 	const struct nlattr *elem;
 
 	memset(r, 0, offsetof(struct nfm_rule, e));
+	r->nsets = 0;
 	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*nfg)))
 		return -1;
 	nfg = mnl_nlmsg_get_payload(nlh);
@@ -440,9 +537,71 @@ int nfm_rule_from_nlmsg(const struct nlmsghdr *nlh, struct nfm_rule *r)
 	mnl_attr_for_each_nested(elem, tb[NFTA_RULE_EXPRESSIONS]) {
 		if (r->n >= NFM_RULE_MAX_EXPRS)
 			return -1;
-		if (nfm_expr_from_attr(elem, &r->e[r->n]))
+		struct nfm_expr *e = &r->e[r->n];
+
+		if (nfm_expr_from_attr(elem, e))
 			return -1;
+		if (e->kind == NFM_X_LOOKUP) {
+			/* elements come later (nfm_rule_dump asks for them); a named set stays unknown */
+			if (r->nsets >= NFM_RULE_MAX_SETS || strncmp(e->chain, "__set", 5)) {
+				memset(e, 0, sizeof(*e));
+				snprintf(e->name, sizeof(e->name), "lookup");
+			} else {
+				struct nfm_set *s = &r->sets[r->nsets];
+
+				memset(s, 0, sizeof(*s));
+				memcpy(s->name, e->chain, strlen(e->chain) + 1);	/* < NFM_SET_NAME_MAX */
+				e->chain[0] = '\0';
+				e->setidx = r->nsets++;
+			}
+		}
 		r->n++;
+	}
+	return 0;
+}
+
+int nfm_set_from_nlmsg(const struct nlmsghdr *nlh, struct nfm_set *s)
+{
+	const struct nlattr *tb[NFM_TB_MAX] = { 0 };
+
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg)) ||
+	    mnl_attr_parse(nlh, sizeof(struct nfgenmsg), nfm_tb_cb, tb) != MNL_CB_OK ||
+	    nfm_get_u32(tb[NFTA_SET_FLAGS], &s->flags) || nfm_get_u32(tb[NFTA_SET_KEY_LEN], &s->key_len) ||
+	    s->key_len == 0 || s->key_len > NFM_RULE_DATA_MAX)
+		return -1;
+	if (tb[NFTA_SET_KEY_TYPE])
+		nfm_get_u32(tb[NFTA_SET_KEY_TYPE], &s->key_type);
+	return 0;
+}
+
+int nfm_setelem_from_nlmsg(const struct nlmsghdr *nlh, struct nfm_set *s)
+{
+	const struct nlattr *tb[NFM_TB_MAX] = { 0 }, *et[NFM_TB_MAX], *kt[NFM_TB_MAX], *el;
+
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg)) ||
+	    mnl_attr_parse(nlh, sizeof(struct nfgenmsg), nfm_tb_cb, tb) != MNL_CB_OK)
+		return -1;
+	if (!tb[NFTA_SET_ELEM_LIST_ELEMENTS])
+		return 0;
+	mnl_attr_for_each_nested(el, tb[NFTA_SET_ELEM_LIST_ELEMENTS]) {
+		struct nfm_set_elem x = { 0 };
+		uint32_t flags = 0;
+		unsigned int i;
+
+		if (nfm_nested(el, et) || !et[NFTA_SET_ELEM_KEY] || nfm_nested(et[NFTA_SET_ELEM_KEY], kt) ||
+		    !kt[NFTA_DATA_VALUE] || mnl_attr_get_payload_len(kt[NFTA_DATA_VALUE]) != s->key_len ||
+		    s->n >= NFM_SET_MAX_ELEMS)
+			return -1;
+		memcpy(x.key, mnl_attr_get_payload(kt[NFTA_DATA_VALUE]), s->key_len);
+		if (et[NFTA_SET_ELEM_FLAGS] && nfm_get_u32(et[NFTA_SET_ELEM_FLAGS], &flags))
+			return -1;
+		x.end = flags & NFT_SET_ELEM_INTERVAL_END;
+		x.open = et[NFTA_SET_ELEM_USERDATA] != NULL && !x.end;
+		/* insertion sort: sets are small, and the kernel dumps them in its own order */
+		for (i = s->n; i > 0 && memcmp(s->elem[i - 1].key, x.key, s->key_len) > 0; i--)
+			s->elem[i] = s->elem[i - 1];
+		s->elem[i] = x;
+		s->n++;
 	}
 	return 0;
 }
@@ -523,8 +682,42 @@ int nfm_rule_batch_add(struct nfm_rule_batch *b, struct nfm_rule_nl *nl, const s
 	const size_t room = 16384;	/* the largest rule this tool writes is a few KiB */
 	struct nlmsghdr *nlh;
 
-	if (!b->buf || nfm_batch_reserve(b, room))
+	if (!b->buf || nfm_batch_reserve(b, room * (1 + 2 * r->nsets)))
 		return -1;
+	if (!del && r->nsets) {
+		struct nfm_rule *c = malloc(sizeof(*c));
+		unsigned int i;
+		int rc = 0;
+
+		if (!c)
+			return -1;
+		/* set ids are per batch; the rule's messages share its sequence number, so a
+		 * refusal of its set still names the rule */
+		memcpy(c, r, sizeof(*c));
+		for (i = 0; i < c->nsets && !rc; i++) {
+			c->sets[i].id = ++b->set_ids;
+			snprintf(c->sets[i].name, sizeof(c->sets[i].name), "__set%%d");
+			nlh = nfm_set_msg_new(b->buf + b->len, room, c, &c->sets[i], nl->seq);
+			if (nlh) {
+				b->len += nlh->nlmsg_len;
+				nlh = nfm_setelem_msg_new(b->buf + b->len, room, c, &c->sets[i], nl->seq);
+			}
+			if (nlh)
+				b->len += nlh->nlmsg_len;
+			else
+				rc = -1;
+			b->nacks += 2;
+		}
+		nlh = rc ? NULL : nfm_rule_msg_new(b->buf + b->len, room, c, insert, nl->seq);
+		free(c);
+		if (!nlh)
+			return -1;
+		nl->seq++;
+		b->len += nlh->nlmsg_len;
+		b->nmsgs++;
+		b->nacks++;
+		return 0;
+	}
 	nlh = del ? nfm_rule_msg_del(b->buf + b->len, room, r, nl->seq)
 		  : nfm_rule_msg_new(b->buf + b->len, room, r, insert, nl->seq);
 	if (!nlh)
@@ -532,6 +725,7 @@ int nfm_rule_batch_add(struct nfm_rule_batch *b, struct nfm_rule_nl *nl, const s
 	nl->seq++;
 	b->len += nlh->nlmsg_len;
 	b->nmsgs++;
+	b->nacks++;
 	return 0;
 }
 
@@ -651,14 +845,118 @@ int nfm_rule_batch_commit(struct nfm_rule_batch *b, struct nfm_rule_nl *nl, unsi
 		return -ENOMEM;
 	if (mnl_socket_sendto(nl->sock, b->buf, b->len) < 0)
 		return -errno;
-	rc = nfm_recv_until(&st, b->nmsgs, false);
+	rc = nfm_recv_until(&st, b->nacks, false);
 	if (failed)
 		*failed = st.failed;
 	return rc;
 }
 
+/* One GETSET or GETSETELEM request for set @s of @r, its replies into @s. */
+static int nfm_set_query(struct nfm_rule_nl *nl, const struct nfm_rule *r, struct nfm_set *s, bool elems)
+{
+	static char buf[1 << 16] __attribute__((aligned(4)));
+	struct nlmsghdr *nlh;
+	bool done = false;
+	uint32_t seq = nl->seq++;
+
+	nlh = nfm_nft_msg(buf, 1024, elems ? NFT_MSG_GETSETELEM : NFT_MSG_GETSET,
+			  elems ? NLM_F_DUMP : NLM_F_ACK, r->family, seq);
+	if (!nlh || !mnl_attr_put_strz_check(nlh, 1024, elems ? NFTA_SET_ELEM_LIST_TABLE : NFTA_SET_TABLE,
+					     r->table) ||
+	    !mnl_attr_put_strz_check(nlh, 1024, elems ? NFTA_SET_ELEM_LIST_SET : NFTA_SET_NAME, s->name))
+		return -EINVAL;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	while (!done) {
+		const struct nlmsghdr *m;
+		ssize_t n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		int left;
+
+		if (n < 0)
+			return -errno;
+		left = n;
+		for (m = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(m, left); m = mnl_nlmsg_next(m, &left)) {
+			if (m->nlmsg_seq != seq)
+				continue;
+			if (m->nlmsg_type == NLMSG_DONE) {
+				done = true;
+			} else if (m->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *me = mnl_nlmsg_get_payload(m);
+
+				if (me->error)
+					return me->error;
+				done = true;
+			} else if ((m->nlmsg_type & 0xff) == NFT_MSG_NEWSET) {
+				if (nfm_set_from_nlmsg(m, s))
+					return -EBADMSG;
+				if (!(m->nlmsg_flags & NLM_F_MULTI))
+					done = true;
+			} else if ((m->nlmsg_type & 0xff) == NFT_MSG_NEWSETELEM) {
+				if (nfm_setelem_from_nlmsg(m, s))
+					return -EBADMSG;
+			}
+		}
+	}
+	return 0;
+}
+
+struct nfm_dump_list {
+	struct nfm_rule	**r;
+	unsigned int	n, cap;
+};
+
+static int nfm_dump_keep(const struct nfm_rule *r, void *data)
+{
+	struct nfm_dump_list *l = data;
+	struct nfm_rule *c;
+
+	if (l->n == l->cap) {
+		struct nfm_rule **n = realloc(l->r, (l->cap * 2 + 16) * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		l->r = n;
+		l->cap = l->cap * 2 + 16;
+	}
+	c = malloc(sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	memcpy(c, r, sizeof(*c));
+	l->r[l->n++] = c;
+	return 0;
+}
+
+static int nfm_rule_dump_rules(struct nfm_rule_nl *nl, uint8_t family, const char *table,
+			       const char *chain, int (*cb)(const struct nfm_rule *r, void *data),
+			       void *data);
+
+/* Rules with their anonymous sets: the dump first, then each set's flags and elements. */
 int nfm_rule_dump(struct nfm_rule_nl *nl, uint8_t family, const char *table, const char *chain,
 		  int (*cb)(const struct nfm_rule *r, void *data), void *data)
+{
+	struct nfm_dump_list l = { 0 };
+	unsigned int i, k;
+	int rc;
+
+	rc = nfm_rule_dump_rules(nl, family, table, chain, nfm_dump_keep, &l);
+	for (i = 0; i < l.n && !rc; i++) {
+		struct nfm_rule *r = l.r[i];
+
+		for (k = 0; k < r->nsets && !rc; k++)
+			rc = nfm_set_query(nl, r, &r->sets[k], false) ?:
+			     nfm_set_query(nl, r, &r->sets[k], true);
+		if (!rc)
+			rc = cb(r, data);
+	}
+	for (i = 0; i < l.n; i++)
+		free(l.r[i]);
+	free(l.r);
+	return rc;
+}
+
+static int nfm_rule_dump_rules(struct nfm_rule_nl *nl, uint8_t family, const char *table,
+			       const char *chain, int (*cb)(const struct nfm_rule *r, void *data),
+			       void *data)
 {
 	struct nfm_ack_state st = { .nl = nl, .cb = cb, .data = data };
 	char buf[1024] __attribute__((aligned(4)));

@@ -30,6 +30,15 @@ int nfm_rule_from_nlmsg(const struct nlmsghdr *nlh, struct nfm_rule *r);
  * handle 0 deletes every rule of the chain) into @buf. Returns the message or NULL. */
 struct nlmsghdr *nfm_rule_msg_new(char *buf, size_t len, const struct nfm_rule *r, bool insert,
 				  uint32_t seq);
+/* NEWSET / NEWSETELEM of the anonymous set @s of @r (as nft sends them before the rule). */
+struct nlmsghdr *nfm_set_msg_new(char *buf, size_t len, const struct nfm_rule *r,
+				 const struct nfm_set *s, uint32_t seq);
+struct nlmsghdr *nfm_setelem_msg_new(char *buf, size_t len, const struct nfm_rule *r,
+				     const struct nfm_set *s, uint32_t seq);
+/* Fill @s (flags, key) from a NEWSET dump message / add the elements of a NEWSETELEM one
+ * (kept sorted by key). 0 or -1. */
+int nfm_set_from_nlmsg(const struct nlmsghdr *nlh, struct nfm_set *s);
+int nfm_setelem_from_nlmsg(const struct nlmsghdr *nlh, struct nfm_set *s);
 struct nlmsghdr *nfm_rule_msg_del(char *buf, size_t len, const struct nfm_rule *r, uint32_t seq);
 
 /* ---- the socket ---- */
@@ -48,7 +57,9 @@ void nfm_rule_nl_close(struct nfm_rule_nl *nl);
 struct nfm_rule_batch {
 	char		*buf;
 	size_t		len, cap;
-	unsigned int	nmsgs;
+	unsigned int	nmsgs;		/* rules queued */
+	unsigned int	nacks;		/* messages queued (rules and their sets) */
+	uint32_t	set_ids;	/* last NFTA_SET_ID given in this batch */
 	uint32_t	seq_first;
 };
 

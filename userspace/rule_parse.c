@@ -328,8 +328,6 @@ static int nfm_parse_scalar_match(struct nfm_pstate *p, const struct nfm_field *
 
 	if (!v)
 		return -1;
-	if (!strcmp(v, "{"))
-		return nfm_perr(p, "sets ('{') are not supported: write one rule per value");
 	if (!nfm_parse_scalar(f, v, &lo)) {
 		if (nfm_emit_load(p, f, f->len))
 			return -1;
@@ -422,8 +420,6 @@ static int nfm_parse_flags_match(struct nfm_pstate *p, const struct nfm_field *f
 	v = nfm_next(p, "flags");
 	if (!v)
 		return -1;
-	if (!strcmp(v, "{"))
-		return nfm_perr(p, "sets ('{') are not supported: write one rule per value");
 	if (nfm_parse_flags(f, v, &val))
 		return nfm_value_error(p, f, v);
 	t = nfm_peek(p);
@@ -521,11 +517,285 @@ static int nfm_parse_ifname_match(struct nfm_pstate *p, const struct nfm_field *
 	return nfm_emit_cmp(p, op, name, 16);
 }
 
+/* ---- anonymous sets: F [!=] { a, b-c, 10.0.0.0/8 } ---------------------------------- */
+
+/* nft's datatype ids: the kernel stores them, nft lists the set's values by them */
+static uint32_t nfm_set_key_type(const struct nfm_field *f)
+{
+	switch (f->type) {
+	case NFM_V_IPV4: return 7;			/* ipv4_addr */
+	case NFM_V_IPV6: return 8;			/* ipv6_addr */
+	case NFM_V_BE16: return 13;			/* inet_service */
+	case NFM_V_IFNAME: return 41;			/* ifname */
+	case NFM_V_FLAGS8: return 15;			/* tcp_flag */
+	case NFM_V_U8: return f->key == NFT_META_NFPROTO ? 2 : 12;	/* nfproto, inet_proto */
+	case NFM_V_FLAGS32: return f->kind == NFM_X_CT ? 26 : 4;	/* ct_state, integer */
+	case NFM_V_HOST32: return f->kind == NFM_X_MPTCP ? 4 : 19;	/* integer, mark */
+	}
+	return 4;
+}
+
+struct nfm_span {
+	uint8_t	lo[NFM_RULE_DATA_MAX], hi[NFM_RULE_DATA_MAX];
+};
+
+static void nfm_put_be(uint32_t v, uint8_t *out, uint32_t len)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++)
+		out[len - 1 - i] = v >> (8 * i);
+}
+
+/* One element of a set into a span in register layout (@be: host keys in network order). */
+static int nfm_parse_set_item(struct nfm_pstate *p, const struct nfm_field *f, const char *v,
+			      uint32_t klen, bool be, struct nfm_span *sp, bool *range)
+{
+	uint32_t lo, hi, len, i;
+
+	*range = false;
+	memset(sp, 0, sizeof(*sp));
+	if (f->type == NFM_V_IPV4 || f->type == NFM_V_IPV6) {
+		int af = f->type == NFM_V_IPV4 ? AF_INET : AF_INET6;
+		char buf[2 * INET6_ADDRSTRLEN + 8], *sep;
+		uint32_t plen = klen * 8;
+
+		if (strlen(v) >= sizeof(buf))
+			return nfm_value_error(p, f, v);
+		strcpy(buf, v);
+		sep = strchr(buf, '/');
+		if (sep) {
+			*sep = '\0';
+			if (!sep[1] || nfm_parse_num(sep + 1, klen * 8, &plen) || plen == 0)
+				return nfm_perr(p, "'%s': bad prefix length", v);
+		} else if ((sep = strchr(buf, '-'))) {
+			*sep = '\0';
+			if (inet_pton(af, buf, sp->lo) != 1 || inet_pton(af, sep + 1, sp->hi) != 1 ||
+			    memcmp(sp->lo, sp->hi, klen) > 0)
+				return nfm_perr(p, "'%s' is not an address range", v);
+			*range = true;
+			return 0;
+		}
+		if (inet_pton(af, buf, sp->lo) != 1)
+			return nfm_perr(p, "'%s' is not an %s address", v, af == AF_INET ? "IPv4" : "IPv6");
+		for (i = 0; i < klen; i++) {
+			unsigned int bits = plen > i * 8 ? plen - i * 8 : 0;
+			uint8_t m = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+
+			sp->lo[i] &= m;
+			sp->hi[i] = sp->lo[i] | (uint8_t)~m;
+		}
+		*range = plen != klen * 8;
+		return 0;
+	}
+	if (f->type == NFM_V_IFNAME) {
+		v = nfm_unquote(p, v);
+		if (!*v || strlen(v) >= 16 || !nfm_printable_word(v) || strchr(v, '*') || strchr(v, '/'))
+			return nfm_perr(p, "'%s' is not an interface name (no wildcards in a set)", v);
+		memcpy(sp->lo, v, strlen(v));
+		memcpy(sp->hi, sp->lo, klen);
+		return 0;
+	}
+	if (f->type == NFM_V_FLAGS8 || f->type == NFM_V_FLAGS32) {
+		if (nfm_parse_flags(f, v, &lo))
+			return nfm_value_error(p, f, v);
+		hi = lo;
+	} else if (nfm_parse_scalar(f, v, &lo)) {
+		if (nfm_parse_range(f, v, &lo, &hi))
+			return nfm_value_error(p, f, v);
+		*range = true;
+	} else {
+		hi = lo;
+	}
+	if (be || f->type == NFM_V_BE16) {
+		nfm_put_be(lo, sp->lo, klen);
+		nfm_put_be(hi, sp->hi, klen);
+	} else {
+		nfm_be_or_host(f, lo, sp->lo, &len);
+		nfm_be_or_host(f, hi, sp->hi, &len);
+	}
+	return 0;
+}
+
+static int nfm_span_cmp(const void *a, const void *b)
+{
+	return memcmp(((const struct nfm_span *)a)->lo, ((const struct nfm_span *)b)->lo, NFM_RULE_DATA_MAX);
+}
+
+/* key + 1 in network order; false if it wraps (the key is the maximum). */
+static bool nfm_key_inc(const uint8_t *k, uint8_t *out, uint32_t len)
+{
+	int i;
+
+	if (len > NFM_RULE_DATA_MAX)
+		return false;
+	memcpy(out, k, len);
+	for (i = len - 1; i >= 0; i--)
+		if (++out[i])
+			return true;
+	return false;
+}
+
+static int nfm_set_add_elem(struct nfm_pstate *p, struct nfm_set *s, const uint8_t *key, bool end,
+			    bool open)
+{
+	if (s->n >= NFM_SET_MAX_ELEMS)
+		return nfm_perr(p, "set too large (at most %d elements)", NFM_SET_MAX_ELEMS / 2 - 1);
+	memset(&s->elem[s->n], 0, sizeof(s->elem[0]));
+	memcpy(s->elem[s->n].key, key, s->key_len);
+	s->elem[s->n].end = end;
+	s->elem[s->n].open = open;
+	s->n++;
+	return 0;
+}
+
+/* The tokens from '{' to '}' as nft writes them ("{ 80, 443 }", "{80,443}"). */
+static int nfm_collect_set(struct nfm_pstate *p, char *buf, size_t len)
+{
+	size_t n = 0;
+	const char *t;
+
+	buf[0] = '\0';
+	for (;;) {
+		size_t tl;
+
+		t = nfm_next(p, "'}' closing the set");
+		if (!t)
+			return -1;
+		tl = strlen(t);
+		if (n + tl + 2 >= len)
+			return nfm_perr(p, "set too long at '%s'", t);
+		buf[n++] = ' ';
+		memcpy(buf + n, t, tl + 1);
+		n += tl;
+		if (tl && t[tl - 1] == '}')
+			break;
+	}
+	buf[n - 1] = ' ';	/* the '}' */
+	memmove(buf, buf + 2, n - 1);	/* the ' {' */
+	return 0;
+}
+
+static int nfm_parse_match(struct nfm_pstate *p, const struct nfm_field *f);
+
+static int nfm_parse_set_match(struct nfm_pstate *p, const struct nfm_field *f, enum nft_cmp_ops op)
+{
+	static struct nfm_span spans[NFM_SET_MAX_ELEMS];
+	bool interval = false, host = f->type == NFM_V_HOST32 || f->type == NFM_V_FLAGS32;
+	uint32_t klen = f->type == NFM_V_IPV4 || f->type == NFM_V_IPV6 ? f->len : 0;
+	char buf[4096], first[256], *save = NULL, *w;
+	unsigned int nspans = 0, i;
+	struct nfm_rule *r = p->r;
+	struct nfm_expr *e;
+	struct nfm_set *s;
+	uint8_t zero[NFM_RULE_DATA_MAX] = { 0 };
+
+	if (op != NFT_CMP_EQ && op != NFT_CMP_NEQ)
+		return nfm_perr(p, "a set takes == or !=, not '%s'", p->tok[p->i - 1]);
+	if (r->nsets >= NFM_RULE_MAX_SETS)
+		return nfm_perr(p, "at most %d sets in a rule", NFM_RULE_MAX_SETS);
+	if (nfm_collect_set(p, buf, sizeof(buf)))
+		return -1;
+	if (!klen) {
+		uint8_t tmp[4];
+
+		nfm_be_or_host(f, 0, tmp, &klen);
+		if (f->type == NFM_V_IFNAME)
+			klen = 16;
+	}
+	/* a range anywhere makes it an interval set; host-order keys go in network order then */
+	for (w = strtok_r(buf, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
+		bool range;
+
+		if (nspans >= NFM_SET_MAX_ELEMS / 2 - 1)
+			return nfm_perr(p, "set too large (at most %d elements)", NFM_SET_MAX_ELEMS / 2 - 1);
+		if (nfm_parse_set_item(p, f, w, klen, false, &spans[nspans], &range))
+			return -1;
+		if (!nspans)
+			snprintf(first, sizeof(first), "%s", w);
+		interval |= range;
+		nspans++;
+	}
+	if (!nspans)
+		return nfm_perr(p, "empty set '{ }'");
+	if (nspans == 1) {
+		/* as nft: a one-element set is that element ("F != { a-b }" is "F != a-b") */
+		char *tok[2] = { op == NFT_CMP_NEQ ? "!=" : "==", first };
+		struct nfm_pstate q = { .r = r, .ntok = 2, .tok = tok, .err = p->err, .errlen = p->errlen };
+
+		return nfm_parse_match(&q, f);
+	}
+	if (interval && host) {
+		for (i = 0; i < nspans; i++) {
+			uint32_t lo, hi;
+
+			memcpy(&lo, spans[i].lo, 4);
+			memcpy(&hi, spans[i].hi, 4);
+			nfm_put_be(lo, spans[i].lo, 4);
+			nfm_put_be(hi, spans[i].hi, 4);
+		}
+	}
+	qsort(spans, nspans, sizeof(spans[0]), nfm_span_cmp);
+	s = &r->sets[r->nsets];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "__set%%d");
+	s->id = r->nsets + 1;
+	s->flags = NFT_SET_ANONYMOUS | NFT_SET_CONSTANT | (interval ? NFT_SET_INTERVAL : 0);
+	s->key_type = nfm_set_key_type(f);
+	s->key_len = klen;
+	s->host_order = !interval && (host || f->type == NFM_V_IFNAME);
+	for (i = 0; i < nspans; i++) {
+		struct nfm_span *sp = &spans[i];
+		uint8_t next[NFM_RULE_DATA_MAX] = { 0 };
+		bool more;
+
+		if (!interval) {
+			if (i && !memcmp(sp->lo, spans[i - 1].lo, klen))
+				return nfm_perr(p, "set element given twice");
+			if (nfm_set_add_elem(p, s, sp->lo, false, false))
+				return -1;
+			continue;
+		}
+		if (i == 0 && memcmp(sp->lo, zero, klen) && nfm_set_add_elem(p, s, zero, true, false))
+			return -1;
+		/* adjacent or overlapping ranges merge, as nft merges them */
+		while (i + 1 < nspans && (memcmp(spans[i + 1].lo, sp->hi, klen) <= 0 ||
+					  (nfm_key_inc(sp->hi, next, klen) &&
+					   !memcmp(next, spans[i + 1].lo, klen)))) {
+			if (memcmp(spans[i + 1].hi, sp->hi, klen) > 0)
+				memcpy(sp->hi, spans[i + 1].hi, klen);
+			memmove(&spans[i + 1], &spans[i + 2], (nspans - i - 2) * sizeof(spans[0]));
+			nspans--;
+		}
+		more = nfm_key_inc(sp->hi, next, klen);
+		if (nfm_set_add_elem(p, s, sp->lo, false, !more) ||
+		    (more && nfm_set_add_elem(p, s, next, true, false)))
+			return -1;
+	}
+	r->nsets++;
+	if (nfm_emit_dep(p, f) || nfm_emit_load(p, f, klen) || (interval && host && nfm_emit_byteorder(p)))
+		return -1;
+	e = nfm_emit(p, NFM_X_LOOKUP);
+	if (!e)
+		return -1;
+	e->sreg = NFT_REG_1;
+	e->op = op == NFT_CMP_NEQ;
+	e->setidx = r->nsets - 1;
+	return 0;
+}
+
 static int nfm_parse_match(struct nfm_pstate *p, const struct nfm_field *f)
 {
 	enum nft_cmp_ops op;
 	bool given;
+	int save = p->i;
+	const char *t;
 
+	op = nfm_parse_op(p, &given);
+	t = nfm_peek(p);
+	if (t && t[0] == '{')
+		return nfm_parse_set_match(p, f, op);
+	p->i = save;
 	if (f->type == NFM_V_FLAGS8 || f->type == NFM_V_FLAGS32)
 		return nfm_parse_flags_match(p, f);
 	op = nfm_parse_op(p, &given);
@@ -719,6 +989,7 @@ int nfm_rule_parse(struct nfm_rule *r, int ntok, char *const *tok, char *err, si
 	struct nfm_pstate p = { .r = r, .ntok = ntok, .tok = tok, .err = err, .errlen = errlen };
 
 	r->n = 0;
+	r->nsets = 0;
 	if (errlen)
 		err[0] = '\0';
 	if (ntok == 0)
@@ -758,8 +1029,6 @@ int nfm_rule_parse(struct nfm_rule *r, int ntok, char *const *tok, char *err, si
 							n, t);
 				rc = nfm_parse_match(&p, f);
 			}
-		} else if (!strcmp(t, "{")) {
-			return nfm_perr(&p, "sets ('{') are not supported: write one rule per value");
 		} else {
 			return nfm_perr(&p, "unexpected '%s': not a match or statement that nfmptcp rule knows", t);
 		}

@@ -29,6 +29,15 @@ struct nfm_item {
 	const char		*jop;		/* JSON "op" */
 	char			jright[160];	/* JSON "right" */
 	uint32_t		mark;		/* SET with an immediate */
+	const struct nfm_set	*set;		/* MATCH against an anonymous set */
+	bool			set_be;		/* its host-order keys are in network order */
+};
+
+/* One value of a set as printed: @lo, or the range @lo-@hi, or the prefix @lo/@plen. */
+struct nfm_set_val {
+	char	lo[64], hi[64];
+	int	plen;		/* >= 0: a prefix */
+	bool	range;
 };
 
 static const char *nfm_op_text(uint32_t op)
@@ -279,6 +288,117 @@ static unsigned int nfm_decode_match(const struct nfm_expr *e, unsigned int avai
 	return k + 1;
 }
 
+static void nfm_fmt_key(const struct nfm_field *f, const uint8_t *k, bool be, char *buf, size_t len)
+{
+	uint32_t v = 0, i;
+
+	if (f->type == NFM_V_IPV4 || f->type == NFM_V_IPV6) {
+		if (!inet_ntop(f->type == NFM_V_IPV4 ? AF_INET : AF_INET6, k, buf, len))
+			snprintf(buf, len, "?");
+		return;
+	}
+	if (f->type == NFM_V_IFNAME) {
+		snprintf(buf, len, "\"%.16s\"", (const char *)k);
+		return;
+	}
+	if (be) {
+		for (i = 0; i < 4; i++)
+			v = v << 8 | k[i];
+	} else {
+		v = nfm_get_val(f, k, false);
+	}
+	if (f->type == NFM_V_FLAGS8 || f->type == NFM_V_FLAGS32)
+		nfm_fmt_flags(f, v, buf, len);
+	else
+		nfm_fmt_scalar(f, v, buf, len);
+}
+
+/* A-B as an address prefix length, or -1. */
+static int nfm_span_prefix(const uint8_t *a, const uint8_t *b, uint32_t n)
+{
+	uint8_t m[NFM_RULE_DATA_MAX];
+	uint32_t i;
+	int plen;
+
+	for (i = 0; i < n; i++)
+		m[i] = ~(a[i] ^ b[i]);
+	plen = nfm_prefix_len(m, n);
+	if (plen < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((a[i] & ~m[i]) || (b[i] | m[i]) != 0xff)
+			return -1;
+	return plen;
+}
+
+static unsigned int nfm_order[NFM_SET_MAX_ELEMS];
+
+/* Compare keys as host-order (little-endian) numbers. */
+static int nfm_host_cmp(const uint8_t *a, const uint8_t *b, uint32_t len)
+{
+	while (len--)
+		if (a[len] != b[len])
+			return a[len] < b[len] ? -1 : 1;
+	return 0;
+}
+
+/* The values of @s as nft lists them; returns how many were written to @v. */
+static unsigned int nfm_set_values(const struct nfm_item *it, struct nfm_set_val *v, unsigned int max)
+{
+	const struct nfm_set *s = it->set;
+	const struct nfm_field *f = it->f;
+	bool addr = f->type == NFM_V_IPV4 || f->type == NFM_V_IPV6;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < s->n && n < max; i++) {
+		const struct nfm_set_elem *el = &s->elem[i];
+		struct nfm_set_val *x = &v[n];
+		uint8_t hi[NFM_RULE_DATA_MAX];
+		int j;
+
+		memset(x, 0, sizeof(*x));
+		x->plen = -1;
+		if (el->end)
+			continue;
+		nfm_order[n] = i;
+		nfm_fmt_key(f, el->key, it->set_be, x->lo, sizeof(x->lo));
+		n++;
+		if (!(s->flags & NFT_SET_INTERVAL))
+			continue;
+		/* the range ends before the next (end) element, or at the maximum */
+		if (i + 1 < s->n && s->elem[i + 1].end) {
+			memcpy(hi, s->elem[i + 1].key, s->key_len);
+			for (j = s->key_len - 1; j >= 0 && hi[j]-- == 0; j--)
+				;
+		} else {
+			memset(hi, 0xff, s->key_len);
+		}
+		if (!memcmp(hi, el->key, s->key_len))
+			continue;
+		if (addr && (x->plen = nfm_span_prefix(el->key, hi, s->key_len)) >= 0)
+			continue;
+		x->range = true;
+		nfm_fmt_key(f, hi, it->set_be, x->hi, sizeof(x->hi));
+	}
+	/* nft lists a host-order key's values by number: sort by their last byte first */
+	if (!(s->flags & NFT_SET_INTERVAL) && !addr && f->type != NFM_V_BE16 && n == s->n) {
+		unsigned int a, b;
+
+		for (a = 1; a < n; a++) {
+			for (b = a; b > 0 && nfm_host_cmp(s->elem[nfm_order[b - 1]].key,
+							s->elem[nfm_order[b]].key, s->key_len) > 0; b--) {
+				unsigned int t = nfm_order[b];
+
+				nfm_order[b] = nfm_order[b - 1];
+				nfm_order[b - 1] = t;
+			}
+		}
+		for (a = 0; a < n; a++)
+			nfm_fmt_key(f, s->elem[nfm_order[a]].key, false, v[a].lo, sizeof(v[a].lo));
+	}
+	return n;
+}
+
 /* Is e[0..1] the "meta nfproto/l4proto X" nft adds before the header field loaded by e[2]? */
 static bool nfm_is_dependency(const struct nfm_rule *r, unsigned int i)
 {
@@ -332,6 +452,24 @@ static unsigned int nfm_decode(const struct nfm_rule *r, struct nfm_item *items)
 			}
 		}
 		if (nfm_is_load(e)) {
+			unsigned int k = 1;
+
+			if (i + 1 < r->n && e[1].kind == NFM_X_BYTEORDER)
+				k = 2;
+			if (i + k < r->n && e[k].kind == NFM_X_LOOKUP && e[k].sreg == NFT_REG_1 &&
+			    e[k].setidx < r->nsets && (it->f = nfm_field_of_load(e)) &&
+			    r->sets[e[k].setidx].key_len == nfm_field_width(it->f) &&
+			    (k == 1 || (e[1].sreg == NFT_REG_1 && e[1].dreg == NFT_REG_1 &&
+					e[1].op == NFT_BYTEORDER_HTON && e[1].len == 4 && e[1].size == 4))) {
+				it->kind = NFM_I_MATCH;
+				it->set = &r->sets[e[k].setidx];
+				it->set_be = k == 2;
+				it->jop = e[k].op ? "!=" : "==";
+				snprintf(it->text, sizeof(it->text), "%s", e[k].op ? "!= " : "");
+				i += k + 1;
+				continue;
+			}
+			it->f = NULL;
 			used = nfm_decode_match(e, r->n - i, it);
 			if (used) {
 				i += used;
@@ -369,7 +507,7 @@ static const char *nfm_kind_name(const struct nfm_expr *e)
 		[NFM_X_MPTCP] = "mptcp", [NFM_X_CMP] = "cmp", [NFM_X_BITWISE] = "bitwise",
 		[NFM_X_BYTEORDER] = "byteorder", [NFM_X_RANGE] = "range",
 		[NFM_X_IMMEDIATE] = "immediate", [NFM_X_COUNTER] = "counter", [NFM_X_LOG] = "log",
-		[NFM_X_REJECT] = "reject",
+		[NFM_X_REJECT] = "reject", [NFM_X_LOOKUP] = "lookup",
 	};
 
 	if (e->kind == NFM_X_UNKNOWN || e->kind >= sizeof(kn) / sizeof(kn[0]))
@@ -451,6 +589,28 @@ static bool nfm_format_items(const struct nfm_rule *r, char *buf, size_t len, bo
 		switch (it->kind) {
 		case NFM_I_MATCH:
 			nfm_field_spell(it->f, name, sizeof(name));
+			if (it->set) {
+				struct nfm_set_val *v = calloc(NFM_SET_MAX_ELEMS, sizeof(*v));
+				unsigned int k, nv = v ? nfm_set_values(it, v, NFM_SET_MAX_ELEMS) : 0;
+				char sb[4096];
+				size_t sn = 0;
+
+				sb[0] = '\0';
+				for (k = 0; k < nv && sn < sizeof(sb); k++) {
+					sn += snprintf(sb + sn, sizeof(sb) - sn, "%s%s", k ? ", " : "", v[k].lo);
+					if (sn >= sizeof(sb))
+						break;
+					if (v[k].plen >= 0)
+						sn += snprintf(sb + sn, sizeof(sb) - sn, "/%d", v[k].plen);
+					else if (v[k].range)
+						sn += snprintf(sb + sn, sizeof(sb) - sn, "-%s", v[k].hi);
+				}
+				nfm_put(&o, "%s %s{ %s }", name, it->text, sb);
+				free(v);
+				if (!nv || sn >= sizeof(sb))
+					ok = false;
+				break;
+			}
 			nfm_put(&o, "%s %s", name, it->text);
 			break;
 		case NFM_I_COUNTER:
@@ -574,6 +734,38 @@ static void nfm_json_left(struct nfm_json *j, const struct nfm_field *f)
 	nfm_json_obj_close(j);
 }
 
+/* "right": {"set": [80, {"range": [1000, 2000]}, {"prefix": {"addr": A, "len": N}}]} as nft -j */
+static void nfm_json_set(struct nfm_json *j, const struct nfm_item *it)
+{
+	struct nfm_set_val *v = calloc(NFM_SET_MAX_ELEMS, sizeof(*v));
+	unsigned int k, n = v ? nfm_set_values(it, v, NFM_SET_MAX_ELEMS) : 0;
+
+	nfm_json_obj_open(j, "right");
+	nfm_json_arr_open(j, "set");
+	for (k = 0; k < n; k++) {
+		if (v[k].plen >= 0) {
+			nfm_json_obj_open(j, NULL);
+			nfm_json_obj_open(j, "prefix");
+			nfm_json_str(j, "addr", v[k].lo);
+			nfm_json_u64(j, "len", v[k].plen);
+			nfm_json_obj_close(j);
+			nfm_json_obj_close(j);
+		} else if (v[k].range) {
+			nfm_json_obj_open(j, NULL);
+			nfm_json_arr_open(j, "range");
+			nfm_json_value(j, NULL, v[k].lo);
+			nfm_json_value(j, NULL, v[k].hi);
+			nfm_json_arr_close(j);
+			nfm_json_obj_close(j);
+		} else {
+			nfm_json_value(j, NULL, v[k].lo);
+		}
+	}
+	nfm_json_arr_close(j);
+	nfm_json_obj_close(j);
+	free(v);
+}
+
 void nfm_rule_json(struct nfm_json *j, const struct nfm_rule *r)
 {
 	struct nfm_item *items = calloc(NFM_RULE_MAX_EXPRS, sizeof(*items));
@@ -600,7 +792,10 @@ void nfm_rule_json(struct nfm_json *j, const struct nfm_rule *r)
 			nfm_json_obj_open(j, "match");
 			nfm_json_str(j, "op", it->jop);
 			nfm_json_left(j, it->f);
-			nfm_json_value(j, "right", it->jright);
+			if (it->set)
+				nfm_json_set(j, it);
+			else
+				nfm_json_value(j, "right", it->jright);
 			nfm_json_obj_close(j);
 			break;
 		case NFM_I_COUNTER:

@@ -6,6 +6,7 @@
 # host kernel: nf_tables only, no module of ours), and the kernel's dump of the
 # two, as `nft --debug=netlink list` prints the bytecode, must be identical.
 # nft's text listing of our rule and our listing of nft's must match as well.
+# Rules with anonymous sets ("{ 80, 443 }") compare the sets' elements too.
 TEST=rule_vs_nft
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 require_prereqs nft unshare
@@ -44,13 +45,30 @@ RULES=(
 	"log prefix \"mptcp \" drop"
 	"iifname \"eth*\" oifname \"lo\""
 	"iifname != \"c1\" reject"
+	"tcp dport { 80, 443 } counter accept"
+	"tcp dport != { 80, 1000-2000 } drop"
+	"tcp sport { 0-10, 65535 }"
+	"ip saddr { 10.0.0.1, 10.1.0.0/16 } ip daddr != { 10.2.0.0/16 }"
+	"tcp dport != { 1-5 } ct state { established } meta mark { 0x00000001-0x00000005 }"
+	"ip saddr { 10.0.0.0/8, 255.255.255.255 }"
+	"ip6 daddr { fd00::/16, ::1 }"
+	"meta mark { 0x00000001, 0x00000007, 0x00000100 }"
+	"meta mark { 0x00000001-0x00000005, 0x00000007 }"
+	"meta l4proto { tcp, udp }"
+	"ct state { established, related } accept"
+	"iifname { \"lo\", \"eth0\" }"
 )
 
 nft add table inet t && nft add chain inet t by_nft && nft add chain inet t by_us &&
 	nft add chain inet t other || { fail "setup" "nft could not make the table"; finish; }
 
 bytecode() {	# CHAIN: the bytecode of its rules, without the per-rule header lines
-	nft --debug=netlink list chain inet t "$1" | sed -n 's/^  \(\[.*\]\)$/\1/p'
+	# anonymous sets: the kernel numbers them (__set0, __set1), and their elements come in
+	# its own order: compare names without numbers and elements sorted
+	local out
+	out=$(nft --debug=netlink list chain inet t "$1" | sed 's/__set[0-9]*/__set/g')
+	echo "$out" | sed -n 's/^  \(\[.*\]\)$/\1/p'
+	echo "$out" | sed -n 's/^\t\(element .*\)$/\1/p' | sort
 }
 
 for r in "${RULES[@]}"; do
@@ -60,11 +78,15 @@ for r in "${RULES[@]}"; do
 		fail "nft takes: $r" "nft refused it (test list wrong?)"
 		continue
 	fi
+	# each side alone in the table: the dump shows every set of the table
+	a=$(bytecode by_nft)
+	nft flush chain inet t by_nft
 	if ! err=$(echo "add inet t by_us $r" | "$NFMPTCP" rule -f - 2>&1); then
 		fail "encodes as nft: $r" "nfmptcp refused: $err"
 		continue
 	fi
-	a=$(bytecode by_nft); b=$(bytecode by_us)
+	b=$(bytecode by_us)
+	nft add rule inet t by_nft "$r"
 	if [ "$a" = "$b" ] && [ -n "$a" ]; then
 		pass "encodes as nft: $r"
 	else

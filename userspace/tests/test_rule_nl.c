@@ -198,11 +198,98 @@ static void test_corrupt(void)
 	nfmp_tap_group("rule nl: 100000 corrupted NEWRULE messages decode safely");
 }
 
+
+static uint32_t attr_u32(const struct nlmsghdr *nlh, uint16_t type)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+		if (mnl_attr_get_type(a) == type && mnl_attr_get_payload_len(a) == 4)
+			return ntohl(mnl_attr_get_u32(a));
+	return 0xdeadbeef;
+}
+
+/* Anonymous sets: NEWSET/NEWSETELEM as nft sends them, the lookup by name + id, and back. */
+static void test_sets_wire(void)
+{
+	static char sbuf[16384] __attribute__((aligned(4)));
+	const struct nlattr *lk, *a, *data = NULL;
+	struct nlmsghdr *nlh;
+	struct nfm_set rev;
+	unsigned int k, i;
+	uint32_t flags = 0, id = 0;
+
+	NFMP_CHECKF(!parse(&R, NFPROTO_INET, "tcp dport != { 80, 1000-2000 } meta mark { 1, 2 } counter"), "%s", err);
+	NFMP_CHECK(R.nsets == 2);
+	R.sets[0].id = 11;
+	R.sets[1].id = 12;
+	nlh = nfm_set_msg_new(sbuf, sizeof(sbuf), &R, &R.sets[0], 1);
+	NFMP_CHECK(nlh && (nlh->nlmsg_type & 0xff) == NFT_MSG_NEWSET);
+	NFMP_CHECK(nlh && attr_u32(nlh, NFTA_SET_FLAGS) == (NFT_SET_ANONYMOUS | NFT_SET_CONSTANT | NFT_SET_INTERVAL));
+	NFMP_CHECK(nlh && attr_u32(nlh, NFTA_SET_KEY_TYPE) == 13 && attr_u32(nlh, NFTA_SET_KEY_LEN) == 2 &&
+		   attr_u32(nlh, NFTA_SET_ID) == 11);
+	memset(&D, 0, sizeof(D));
+	NFMP_CHECK(nlh && !nfm_set_from_nlmsg(nlh, &D.sets[0]) && D.sets[0].key_len == 2 &&
+		   D.sets[0].flags == R.sets[0].flags);
+	nlh = nfm_set_msg_new(sbuf, sizeof(sbuf), &R, &R.sets[1], 1);
+	NFMP_CHECK(nlh && attr_u32(nlh, NFTA_SET_FLAGS) == (NFT_SET_ANONYMOUS | NFT_SET_CONSTANT) &&
+		   attr_u32(nlh, NFTA_SET_KEY_TYPE) == 19 && !nfm_set_from_nlmsg(nlh, &D.sets[1]));
+	/* the rule: lookup by "__set%d" and the batch's set id, != as NFT_LOOKUP_F_INV */
+	nlh = nfm_rule_msg_new(buf, sizeof(buf), &R, false, 2);
+	NFMP_CHECK(nlh != NULL);
+	lk = nlh ? find_expr(nlh, "lookup") : NULL;
+	NFMP_CHECK(lk != NULL);
+	if (lk) {
+		data = lk;
+		mnl_attr_for_each_nested(a, data) {
+			if (mnl_attr_get_type(a) == NFTA_LOOKUP_FLAGS)
+				flags = ntohl(mnl_attr_get_u32(a));
+			if (mnl_attr_get_type(a) == NFTA_LOOKUP_SET_ID)
+				id = ntohl(mnl_attr_get_u32(a));
+			if (mnl_attr_get_type(a) == NFTA_LOOKUP_SET)
+				NFMP_CHECK(!strcmp(mnl_attr_get_str(a), "__set%d"));
+		}
+		NFMP_CHECKF(flags == NFT_LOOKUP_F_INV && id == 11, "flags %u id %u", flags, id);
+	}
+	/* decode: the rule names its sets; elements come from GETSETELEM in any order */
+	{
+		struct nfm_set keep[2] = { D.sets[0], D.sets[1] };
+
+		NFMP_CHECK(nlh && !nfm_rule_from_nlmsg(nlh, &D) && D.nsets == 2 &&
+			   !strcmp(D.sets[0].name, "__set%d"));
+		for (k = 0; k < 2; k++) {
+			snprintf(keep[k].name, sizeof(keep[k].name), "%s", D.sets[k].name);
+			D.sets[k] = keep[k];
+			rev = R.sets[k];
+			for (i = 0; i < rev.n; i++)
+				rev.elem[i] = R.sets[k].elem[rev.n - 1 - i];
+			nlh = nfm_setelem_msg_new(sbuf, sizeof(sbuf), &R, &rev, 3);
+			NFMP_CHECK(nlh && (nlh->nlmsg_type & 0xff) == NFT_MSG_NEWSETELEM &&
+				   attr_u32(nlh, NFTA_SET_ELEM_LIST_SET_ID) == R.sets[k].id);
+			NFMP_CHECK(nlh && !nfm_setelem_from_nlmsg(nlh, &D.sets[k]) && D.sets[k].n == R.sets[k].n);
+		}
+	}
+	NFMP_CHECK(nfm_rule_same_exprs(&R, &D));
+	{
+		char text[512];
+
+		NFMP_CHECK(nfm_rule_format(&D, text, sizeof(text), false));
+		NFMP_CHECKF(!strcmp(text, "tcp dport != { 80, 1000-2000 } meta mark { 0x00000001, 0x00000002 } counter"),
+			    "%s", text);
+	}
+	/* a set whose elements do not fit its key length is refused */
+	D.sets[0].key_len = 2;
+	D.sets[0].n = 0;
+	NFMP_CHECK(nlh && nfm_setelem_from_nlmsg(nlh, &D.sets[0]) == -1);
+	nfmp_tap_group("rule nl: anonymous sets: NEWSET/NEWSETELEM as nft, lookup by id, decode and print back");
+}
+
 int main(void)
 {
 	test_round_trip();
 	test_mptcp_wire();
 	test_delete_msg();
+	test_sets_wire();
 	test_corrupt();
 	return nfmp_tap_done();
 }

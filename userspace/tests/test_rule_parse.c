@@ -194,7 +194,14 @@ static void test_errors(void)
 		{ "mptcp subflow join-initial", "'join-initial'" },
 		{ "mptcp subtypes has nothing", "'nothing'" },
 		{ "mptcp subtypes < dss", "'<'" },
-		{ "mptcp verdict { valid, bad-hmac }", "sets" },
+		{ "mptcp verdict { valid, nice }", "'nice'" },
+		{ "tcp dport { 80, 443", "'}'" },
+		{ "tcp dport { }", "empty set" },
+		{ "tcp dport < { 80 }", "'<'" },
+		{ "tcp dport { 80, 80 }", "twice" },
+		{ "iifname { \"eth*\" }", "'eth*'" },
+		{ "ip saddr { 10.0.0.9-10.0.0.1 }", "'10.0.0.9-10.0.0.1'" },
+		{ "tcp dport { 1, 2 } tcp dport { 2, 3 } tcp dport { 3, 4 } tcp dport { 4, 5 } tcp dport { 5, 6 }", "sets" },
 		{ "ip saddr 1.2.3", "'1.2.3'" },
 		{ "ip saddr 10.0.0.0/33", "'10.0.0.0/33'" },
 		{ "tcp dport 65536", "'65536'" },
@@ -223,6 +230,97 @@ static void test_errors(void)
 	NFMP_CHECK(parse(&R, NFPROTO_IPV4, "ip6 saddr ::1") && strstr(err, "ip6 saddr"));
 	NFMP_CHECK(parse(&R, NFPROTO_INET, "log prefix \"unterminated") && strstr(err, "unterminated"));
 	nfmp_tap_group("rule parse: bad input is refused with the offending token named");
+}
+
+
+/* The kernel elements of set @k of R: key (first @len bytes, hex) and end flag, "0000:e 0050 ..." */
+static const char *set_elems(unsigned int k)
+{
+	static char buf[2048];
+	const struct nfm_set *s = &R.sets[k];
+	size_t n = 0;
+	unsigned int i, b;
+
+	buf[0] = '\0';
+	for (i = 0; i < s->n && n < sizeof(buf) - 64; i++) {
+		n += snprintf(buf + n, sizeof(buf) - n, "%s", i ? " " : "");
+		for (b = 0; b < s->key_len; b++)
+			n += snprintf(buf + n, sizeof(buf) - n, "%02x", s->elem[i].key[b]);
+		if (s->elem[i].end)
+			n += snprintf(buf + n, sizeof(buf) - n, ":e");
+		if (s->elem[i].open)
+			n += snprintf(buf + n, sizeof(buf) - n, ":o");
+	}
+	return buf;
+}
+
+/* Anonymous sets: the elements, flags and key nft 1.0.6 writes for the same text (--debug=netlink). */
+static void test_sets(void)
+{
+	static const struct { uint8_t fam; const char *text, *elems; uint32_t flags, type, len; bool bo; } sets[] = {
+		{ NFPROTO_INET, "tcp dport { 80, 443 }", "0050 01bb", 3, 13, 2, false },
+		{ NFPROTO_INET, "tcp dport != { 80, 1000-2000 }", "0000:e 0050 0051:e 03e8 07d1:e", 7, 13, 2, false },
+		{ NFPROTO_INET, "ip saddr { 10.0.0.1, 10.1.0.0/16 }", "00000000:e 0a000001 0a000002:e 0a010000 0a020000:e", 7, 7, 4, false },
+		{ NFPROTO_INET, "ip saddr { 10.0.0.0/8, 255.255.255.255 }", "00000000:e 0a000000 0b000000:e ffffffff:o", 7, 7, 4, false },
+		{ NFPROTO_INET, "meta mark { 1-5, 7 }", "00000000:e 00000001 00000006:e 00000007 00000008:e", 7, 19, 4, true },
+		{ NFPROTO_INET, "meta mark { 0x00000001, 0x00000002 }", "01000000 02000000", 3, 19, 4, false },
+		{ NFPROTO_INET, "ct state { established, related }", "02000000 04000000", 3, 26, 4, false },
+		{ NFPROTO_INET, "meta l4proto { tcp, udp }", "06 11", 3, 12, 1, false },
+		{ NFPROTO_INET, "tcp dport { 0-10, 65535 }", "0000 000b:e ffff:o", 7, 13, 2, false },
+		{ NFPROTO_INET, "tcp dport { 1-5, 6, 3-4, 9 }", "0000:e 0001 0007:e 0009 000a:e", 7, 13, 2, false },
+		{ NFPROTO_INET, "mptcp verdict { valid, bad-hmac }", NULL, 3, 4, 4, false },
+		{ NFPROTO_INET, "mptcp subflows != { 3-5, 9 } drop", "00000000:e 00000003 00000006:e 00000009 0000000a:e", 7, 4, 4, true },
+		{ NFPROTO_INET, "tcp dport != { 80 }", NULL, 0, 0, 0, false },
+	};
+	char text[4096];
+	size_t i;
+
+	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		const struct nfm_expr *l;
+		const struct nfm_set *s;
+		bool inv = strstr(sets[i].text, "!=") != NULL;
+
+		NFMP_CHECKF(!parse(&R, sets[i].fam, sets[i].text), "%s: %s", sets[i].text, err);
+		if (!sets[i].type) {
+			/* as nft: one element is no set, a plain compare */
+			NFMP_CHECKF(R.nsets == 0 && R.e[R.n - 1].kind == NFM_X_CMP &&
+				    R.e[R.n - 1].op == NFT_CMP_NEQ, "%s", sets[i].text);
+			continue;
+		}
+		NFMP_CHECKF(R.nsets == 1, "%s: %u sets", sets[i].text, R.nsets);
+		if (R.nsets != 1)
+			continue;
+		s = &R.sets[0];
+		NFMP_CHECKF(s->flags == (NFT_SET_ANONYMOUS | NFT_SET_CONSTANT | (sets[i].flags & 4 ? NFT_SET_INTERVAL : 0)) &&
+			    s->key_type == sets[i].type && s->key_len == sets[i].len && !strcmp(s->name, "__set%d"),
+			    "%s: flags %u type %u len %u", sets[i].text, s->flags, s->key_type, s->key_len);
+		if (sets[i].elems)
+			NFMP_CHECKF(!strcmp(set_elems(0), sets[i].elems), "%s: %s", sets[i].text, set_elems(0));
+		/* load [byteorder for host keys in an interval set] lookup */
+		l = NULL;
+		for (unsigned int k = 0; k < R.n; k++)
+			if (R.e[k].kind == NFM_X_LOOKUP)
+				l = &R.e[k];
+		NFMP_CHECKF(l && l->sreg == NFT_REG_1 && l->op == inv && l->setidx == 0, "%s", sets[i].text);
+		NFMP_CHECKF(l && (l[-1].kind == NFM_X_BYTEORDER) == sets[i].bo, "%s", sets[i].text);
+		/* prints back and re-parses to the same rule */
+		NFMP_CHECKF(nfm_rule_format(&R, text, sizeof(text), false), "%s -> %s", sets[i].text, text);
+		NFMP_CHECKF(!parse(&R2, sets[i].fam, text) && nfm_rule_same_exprs(&R, &R2), "%s -> %s", sets[i].text, text);
+	}
+	/* canonical text prints as written; elements in other orders and spellings print canonically */
+	NFMP_CHECK(!parse(&R, NFPROTO_INET, "tcp dport != { 80, 1000-2000 } ip saddr { 10.0.0.1, 10.1.0.0/16 } counter"));
+	NFMP_CHECK(R.nsets == 2 && nfm_rule_format(&R, text, sizeof(text), false));
+	NFMP_CHECKF(!strcmp(text, "tcp dport != { 80, 1000-2000 } ip saddr { 10.0.0.1, 10.1.0.0/16 } counter"), "%s", text);
+	NFMP_CHECK(!parse(&R, NFPROTO_INET, "meta mark {0x100,7, 1} iifname { \"lo\", eth0 }"));
+	NFMP_CHECK(nfm_rule_format(&R, text, sizeof(text), false));
+	NFMP_CHECKF(!strcmp(text, "meta mark { 0x00000001, 0x00000007, 0x00000100 } iifname { \"lo\", \"eth0\" }"), "%s", text);
+	NFMP_CHECK(!parse(&R, NFPROTO_INET, "mptcp verdict { bad-hmac, valid } mptcp subflows { 3-5, 9 }"));
+	NFMP_CHECK(nfm_rule_format(&R, text, sizeof(text), false));
+	NFMP_CHECKF(!strcmp(text, "mptcp verdict { valid, bad-hmac } mptcp subflows { 3-5, 9 }"), "%s", text);
+	/* a different set is a different rule */
+	NFMP_CHECK(!parse(&R, NFPROTO_INET, "tcp dport { 80, 443 }") && !parse(&R2, NFPROTO_INET, "tcp dport { 80, 444 }"));
+	NFMP_CHECK(!nfm_rule_same_exprs(&R, &R2));
+	nfmp_tap_group("rule parse: anonymous sets encode as nft does and print back inline");
 }
 
 /* Parse, print, parse again: the same expressions, and canonical text prints as written. */
@@ -348,6 +446,7 @@ int main(void)
 	test_subtypes();
 	test_statements();
 	test_errors();
+	test_sets();
 	test_round_trip();
 	test_unknown_expr();
 	test_garbage();
