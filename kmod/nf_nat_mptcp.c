@@ -12,6 +12,8 @@
 #include <linux/tcp.h>
 #include <net/tcp.h>
 #include <net/checksum.h>
+#include <net/addrconf.h>
+#include <net/route.h>
 #include <net/netfilter/nf_nat.h>
 #include <net/netfilter/nf_conntrack_expect.h>
 #include <net/netfilter/nf_conntrack_helper.h>
@@ -168,6 +170,27 @@ static void nfmp_nat_plan_echo(struct nfmp_kconn *conn, struct nfmp_nat_plan *pl
 }
 
 /* The peer's join to an allocated address: DNAT it to the announcing host. */
+/*
+ * May an expectation lead the peer's join to @a? Never to the NAT box itself
+ * nor to a loopback, broadcast, multicast or unspecified address: an inside
+ * host that forges an ADD_ADDR must not open a pinhole to those.
+ */
+static bool nfmp_nat_target_ok(struct net *net, u8 family, const union nf_inet_addr *a)
+{
+	if (family == 4) {
+		__be32 ip = a->ip;
+
+		if (ipv4_is_loopback(ip) || ipv4_is_multicast(ip) || ipv4_is_lbcast(ip) ||
+		    ipv4_is_zeronet(ip))
+			return false;
+		return inet_addr_type(net, ip) == RTN_UNICAST;
+	}
+	if (ipv6_addr_type(&a->in6) & (IPV6_ADDR_LOOPBACK | IPV6_ADDR_MULTICAST) ||
+	    ipv6_addr_any(&a->in6))
+		return false;
+	return !ipv6_chk_addr(net, &a->in6, NULL, 0);
+}
+
 static void nfmp_nat_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
 {
 	struct nf_nat_range2 range = {
@@ -346,7 +369,9 @@ static unsigned int nfmp_nat_add_addr(struct sk_buff *skb, unsigned int protoff,
 
 	if (plan.action == NFMP_NAT_KEEP)
 		goto out;
-	if (plan.action == NFMP_NAT_REWRITE && plan.expect && nfmp_nat_expect(ct, d, &plan))
+	if (plan.action == NFMP_NAT_REWRITE && plan.expect &&
+	    (!nfmp_nat_target_ok(net, plan.aa.family, &plan.to_addr) ||
+	     nfmp_nat_expect(ct, d, &plan)))
 		plan.action = NFMP_NAT_DROP;
 	if (plan.action == NFMP_NAT_REWRITE) {
 		if (plan.sign)
@@ -359,20 +384,21 @@ static unsigned int nfmp_nat_add_addr(struct sk_buff *skb, unsigned int protoff,
 	if (plan.action == NFMP_NAT_DROP)
 		nfmp_opts_replace(opts, optlen, plan.aa.offset, plan.aa.len, NULL, 0);
 	if (!nfmp_nat_write(skb, protoff, opts, optlen)) {
-		/* unwritable: what the receiver would get cannot be fixed */
-		plan.action = NFMP_NAT_DROP;
-		goto out_count;
+		/* unwritable: never forward the untranslated option; TCP retransmits */
+		nfmp_stat_inc(nn, NFMPTCP_STAT_ADD_ADDR_DROPPED);
+		memzero_explicit(&plan.hk, sizeof(plan.hk));
+		return NF_DROP;
 	}
 	if (conn && plan.announce)
 		nfmp_nat_record(conn, &plan, &snap);
 	else
 		memset(&snap, 0, sizeof(snap));
 
-out_count:
 	if (plan.action == NFMP_NAT_REWRITE) {
 		nfmp_stat_inc(nn, NFMPTCP_STAT_ADD_ADDR_REWRITTEN);
 		if (plan.announce)
-			nfmp_event_addr(net, NFMPTCP_EVENT_ADDR_TRANSLATED, conn, &snap, plan.sender);
+			nfmp_event_addr(net, NFMPTCP_EVENT_ADDR_TRANSLATED, conn, &snap,
+					plan.sender);
 	} else {
 		nfmp_stat_inc(nn, NFMPTCP_STAT_ADD_ADDR_DROPPED);
 		if (!conn || !plan.announce) {

@@ -22,4 +22,14 @@
 #include <asm/unaligned.h>
 #endif
 
+/*
+ * nf_tables expression reduction (struct nft_regs_track, nft_expr_ops
+ * ->reduce): in 6.1, disabled upstream since v6.2 and removed before v6.12
+ * ("netfilter: nf_tables: remove register tracking infrastructure").
+ * The guard is on the newest kernel we build for without it.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
+#define NFMP_HAVE_NFT_REDUCE	1
+#endif
+
 #endif /* _NFMP_COMPAT_H */

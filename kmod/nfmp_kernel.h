@@ -46,6 +46,7 @@ struct nfmp_ct_data {
 			u8	version;	/* MP_CAPABLE SYN: version offered */
 			u8	mpc_flags;
 			u8	has_key;
+			u8	admitted;	/* MP_JOIN SYN: holds a pending slot */
 		} embryo;
 	};
 	struct nfmp_subflow	sf;		/* under conn->lock once live */

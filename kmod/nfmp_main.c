@@ -121,12 +121,13 @@ err_cache_exit:
 static void __exit nfmp_exit(void)
 {
 	WRITE_ONCE(nfmp_exiting, true);	/* helper ->help stays away from pernet state */
-	nfmp_nat_hook_exit();
 	nfmp_netlink_exit();
 	/* hooks off and state forgotten in every netns first, so nobody attaches the helper anew */
 	unregister_pernet_subsys(&nfmp_net_ops);
 	/* detaches the helper from every conntrack still carrying it */
 	nf_conntrack_helper_unregister(&nfmp_helper);
+	/* after the grace period above no packet can schedule the autoload anew */
+	nfmp_nat_hook_exit();
 	rcu_barrier();	/* connections freed with call_rcu() */
 	nfmp_table_cache_exit();
 }

@@ -22,24 +22,24 @@ MODULE_PARM_DESC(nat_autoload, "load " NFMP_NAT_MODULE " on the first NATed MPTC
 
 int nfmp_tcp_protoff(const struct sk_buff *skb, u8 l3num)
 {
+	__be16 frag_off;
+	u8 nexthdr;
+	int off;
+
 	if (l3num == NFPROTO_IPV4) {
 		const struct iphdr *iph = ip_hdr(skb);
 
-		/* an ICMP error quoting the flow carries its conntrack too; fragments have no header */
+		/* an ICMP error quoting the flow carries its conntrack too; no header in fragments */
 		if (iph->protocol != IPPROTO_TCP || (iph->frag_off & htons(IP_OFFSET)))
 			return -1;
 		return skb_network_offset(skb) + ip_hdrlen(skb);
-	} else {
-		u8 nexthdr = ipv6_hdr(skb)->nexthdr;
-		__be16 frag_off;
-		int off;
-
-		off = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(struct ipv6hdr),
-				       &nexthdr, &frag_off);
-		if (off < 0 || nexthdr != IPPROTO_TCP || (frag_off & htons(~0x7)))
-			return -1;
-		return off;
 	}
+	nexthdr = ipv6_hdr(skb)->nexthdr;
+	off = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(struct ipv6hdr),
+			       &nexthdr, &frag_off);
+	if (off < 0 || nexthdr != IPPROTO_TCP || (frag_off & htons(~0x7)))
+		return -1;
+	return off;
 }
 EXPORT_SYMBOL_GPL(nfmp_tcp_protoff);
 
@@ -48,6 +48,7 @@ static void nfmp_nat_load_work(struct work_struct *work)
 {
 	request_module(NFMP_NAT_MODULE);
 }
+
 static DECLARE_WORK(nfmp_nat_load, nfmp_nat_load_work);
 static atomic_t nfmp_nat_load_tried = ATOMIC_INIT(0);
 

@@ -23,7 +23,10 @@ enum nfmp_nl_mcgrp {
 };
 
 static const struct genl_multicast_group nfmp_nl_mcgrps[] = {
-	[NFMP_NL_MCGRP_EVENTS] = { .name = NFMPTCP_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN, },
+	[NFMP_NL_MCGRP_EVENTS] = {
+		.name = NFMPTCP_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 /* Dump cursor in cb->args: the id_hash bucket and the last id dumped from it. */

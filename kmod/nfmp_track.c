@@ -136,7 +136,7 @@ static bool nfmp_join_dest_owned(const struct nfmp_kconn *conn, int owner,
  * Called on the unconfirmed conntrack of the join SYN, under rcu_read_lock().
  */
 static void nfmp_join_make_related(struct nfmp_net *nn, struct sk_buff *skb, struct nf_conn *ct,
-				   struct nfmp_kconn *conn, int owner)
+				   struct nfmp_ct_data *data, struct nfmp_kconn *conn, int owner)
 {
 	struct nf_conn *master = NULL, *sub;
 	bool owned = false, room;
@@ -180,6 +180,7 @@ static void nfmp_join_make_related(struct nfmp_net *nn, struct sk_buff *skb, str
 	if (master) {
 		conn->npending++;
 		conn->pending_stamp = (u32)jiffies;
+		data->embryo.admitted = 1;
 	}
 	spin_unlock_bh(&nn->lock);
 	if (!master)
@@ -285,7 +286,7 @@ static void nfmp_track_syn(struct net *net, struct nfmp_net *nn, struct sk_buff 
 		receiver = nfmp_conn_token_owner(&cands[0]->pc, opts->join.token);
 		nfmp_join_start(&cands[0]->pc, &data->sf, receiver, &seg->pkt, &res);
 		spin_unlock_bh(&cands[0]->lock);
-		nfmp_join_make_related(nn, skb, ct, cands[0], receiver);
+		nfmp_join_make_related(nn, skb, ct, data, cands[0], receiver);
 	} else {
 		nfmp_join_start(NULL, &data->sf, -1, &seg->pkt, &res);
 		nfmp_stat_inc(nn, NFMPTCP_STAT_JOIN_UNKNOWN_TOKEN);
@@ -302,7 +303,8 @@ static struct nfmp_kconn *nfmp_join_choose(struct nfmp_kconn **cands, unsigned i
 	unsigned int i;
 
 	if (n == 1 || seg->pkt.dir != NFMP_DIR_REPLY ||
-	    !(opts->present & NFMP_SUBTYPE_BIT(NFMP_MP_JOIN)) || opts->join.form != NFMP_JOIN_SYNACK)
+	    !(opts->present & NFMP_SUBTYPE_BIT(NFMP_MP_JOIN)) ||
+	    opts->join.form != NFMP_JOIN_SYNACK)
 		return cands[0];
 
 	for (i = 0; i < n; i++) {
@@ -383,7 +385,8 @@ static struct nfmp_kconn *nfmp_commit(struct net *net, struct nfmp_net *nn, stru
 		if (nfmp_join_is_related(ct)) {
 			/* answered: its admission turns into a subflow, or is withdrawn */
 			mconn = nfmp_join_master_conn(ct);
-			if (mconn && mconn->npending)
+			/* only our own admissions hold a slot, not nf_nat_mptcp's expectations */
+			if (mconn && data->embryo.admitted && mconn->npending)
 				mconn->npending--;
 			*withdraw = true;
 		}
@@ -402,8 +405,11 @@ static struct nfmp_kconn *nfmp_commit(struct net *net, struct nfmp_net *nn, stru
 			break;
 		}
 		/* RELATED stays only when the master is a subflow of this very connection */
-		if (*withdraw && mconn == conn)
-			*withdraw = false;
+		if (*withdraw && mconn != conn) {
+			conn = NULL;	/* withdrawn: never linked, never reported */
+			break;
+		}
+		*withdraw = false;
 		spin_lock(&conn->lock);
 		/* The receiver may differ from the SYN-time guess on a token collision. */
 		data->sf.opener = !nfmp_conn_token_owner(&conn->pc, data->embryo.token);

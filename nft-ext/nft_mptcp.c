@@ -13,6 +13,7 @@
 #include <net/netfilter/nf_tables.h>
 #include <net/netfilter/nf_conntrack.h>
 
+#include "nfmp_compat.h"
 #include "nft_mptcp.h"
 #include "nfmp_export.h"
 
@@ -88,7 +89,8 @@ static void nft_mptcp_eval(const struct nft_expr *expr, struct nft_regs *regs,
 
 	if (priv->key == NFT_MPTCP_SUBTYPES) {
 		/* from this packet's own header; a fragment or ICMP error has none */
-		if (!(pkt->flags & NFT_PKTINFO_L4PROTO) || pkt->tprot != IPPROTO_TCP || pkt->fragoff)
+		if (!(pkt->flags & NFT_PKTINFO_L4PROTO) || pkt->tprot != IPPROTO_TCP ||
+		    pkt->fragoff)
 			goto nomatch;
 		*dest = nfmp_skb_mptcp_subtypes(pkt->skb, nft_thoff(pkt));
 		return;
@@ -161,6 +163,7 @@ static int nft_mptcp_validate(const struct nft_ctx *ctx, const struct nft_expr *
 					(1 << NF_INET_POST_ROUTING));
 }
 
+#ifdef NFMP_HAVE_NFT_REDUCE
 /* Same key into the same register as before, untouched since: redundant. */
 static bool nft_mptcp_reduce(struct nft_regs_track *track, const struct nft_expr *expr)
 {
@@ -178,6 +181,7 @@ static bool nft_mptcp_reduce(struct nft_regs_track *track, const struct nft_expr
 	}
 	return !track->regs[priv->dreg].bitwise;
 }
+#endif
 
 static struct nft_expr_type nft_mptcp_type;
 static const struct nft_expr_ops nft_mptcp_ops = {
@@ -188,7 +192,9 @@ static const struct nft_expr_ops nft_mptcp_ops = {
 	.destroy	= nft_mptcp_destroy,
 	.dump		= nft_mptcp_dump,
 	.validate	= nft_mptcp_validate,
+#ifdef NFMP_HAVE_NFT_REDUCE
 	.reduce		= nft_mptcp_reduce,
+#endif
 };
 
 static struct nft_expr_type nft_mptcp_type __read_mostly = {

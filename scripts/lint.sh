@@ -44,6 +44,12 @@ tap_findings() {
 # Checks waived for one file, each with the reason (--ignore TYPES).
 checkpatch_ignores() {
 	case $1 in
+	# a stand-in for libnftnl's private src/internal.h, only for the compile
+	# check: libnftnl's types and its own macro forms, never submitted
+	nft-ext/libnftnl/compile-test/*) echo PREFER_KERNEL_TYPES,COMPLEX_MACRO ;;
+	# the libnftnl expression is userspace code in libnftnl's style, which
+	# uses uint32_t and friends, not the kernel's u32
+	nft-ext/libnftnl/*) echo PREFER_KERNEL_TYPES ;;
 	# comparing LINUX_VERSION_CODE is what the compatibility header is for;
 	# it is dropped, not merged, if the code goes upstream
 	kmod/nfmp_compat.h) echo LINUX_VERSION_CODE,CONSTANT_COMPARISON ;;
@@ -51,6 +57,11 @@ checkpatch_ignores() {
 	kmod/core/nfmp_types.h) echo PREFER_KERNEL_TYPES ;;
 	# nfmp_for_each_subflow() assigns and tests its cursor, as list_for_each() does
 	kmod/nfmp_kernel.h) echo MACRO_ARG_REUSE ;;
+	# the protocol core is shared with userspace and cannot carry
+	# EXPORT_SYMBOL: the tracker exports what nf_nat_mptcp needs of it here
+	kmod/nfmp_nat_hook.c) echo EXPORT_SYMBOL ;;
+	# "(a == 4) != (b == c)": without them it would parse as ((a == 4) != b) == c
+	kmod/nfmp_track.c|kmod/nf_nat_mptcp.c) echo UNNECESSARY_PARENTHESES ;;
 	esac
 }
 

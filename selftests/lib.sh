@@ -400,6 +400,9 @@ nfm_xfer() {
 	ready=$NFM_TMP/ready.$port
 	NFM_XFER_SERVER_REPORT=$NFM_TMP/server.$port
 	NFM_XFER_CLIENT_REPORT=$NFM_TMP/client.$port
+	# a caller in a subshell (nfm_xfer ... &) does not advance the parent's
+	# NFM_PORT: never take a previous run's ready file for this one's
+	rm -f "$ready" "$NFM_XFER_SERVER_REPORT" "$NFM_XFER_CLIENT_REPORT"
 	nfm_ns_exec "$sns" mptcp_xfer -l -6 -p "$port" -n "$conns" -e "$size" -t "$tmo" $tcp \
 		-R "$ready" -o "$NFM_XFER_SERVER_REPORT" &
 	srv=$!

@@ -36,6 +36,7 @@ NFT
 late_announce() {
 	local label=$1 a0 xfer m
 	shift
+	NFM_PORT=$((NFM_PORT + 10))	# nfm_xfer runs in a subshell below
 	a0=$(nfm_nstat client MPTcpExtAddAddr)
 	nfm_xfer -a "$PUB" -s 4M -t 60 -w 4 &
 	xfer=$!

@@ -31,8 +31,8 @@ enum nfmptcp_cmd {
 	NFMPTCP_EVENT_ADD_ADDR_BAD_HMAC,
 	NFMPTCP_EVENT_FALLBACK,
 	NFMPTCP_EVENT_POLICY,		/* a policy acted on a packet */
-	NFMPTCP_EVENT_ADDR_TRANSLATED,	/* nf_nat_mptcp rewrote an ADD_ADDR (NFMPTCP_ADDR_A_NAT_*) */
-	NFMPTCP_EVENT_ADD_ADDR_DROPPED,	/* nf_nat_mptcp removed an ADD_ADDR it could not translate */
+	NFMPTCP_EVENT_ADDR_TRANSLATED,	/* nf_nat_mptcp rewrote an ADD_ADDR (ADDR_A_NAT_*) */
+	NFMPTCP_EVENT_ADD_ADDR_DROPPED,	/* nf_nat_mptcp removed an untranslatable ADD_ADDR */
 
 	__NFMPTCP_CMD_MAX
 };
@@ -162,7 +162,7 @@ enum nfmptcp_addr_attr {
 
 #define NFMPTCP_ADDR_F_ECHOED	0x01
 #define NFMPTCP_ADDR_F_REMOVED	0x02
-#define NFMPTCP_ADDR_F_TRANSLATED	0x04	/* announced as NFMPTCP_ADDR_A_NAT_* by nf_nat_mptcp */
+#define NFMPTCP_ADDR_F_TRANSLATED	0x04	/* nf_nat_mptcp announced NFMPTCP_ADDR_A_NAT_* */
 #define NFMPTCP_ADDR_F_DROPPED	0x08	/* removed by nf_nat_mptcp: the peer never saw it */
 
 /*

@@ -27,6 +27,7 @@ enum nft_mptcp_keys {
 	NFT_MPTCP_SUBTYPES,	/* bit (1 << subtype) for every MPTCP option in this packet */
 	__NFT_MPTCP_KEY_MAX
 };
+
 #define NFT_MPTCP_KEY_MAX	(__NFT_MPTCP_KEY_MAX - 1)
 
 enum nft_mptcp_subflow_kind {
@@ -46,6 +47,7 @@ enum nft_mptcp_attributes {
 	NFTA_MPTCP_DREG,
 	__NFTA_MPTCP_MAX
 };
+
 #define NFTA_MPTCP_MAX		(__NFTA_MPTCP_MAX - 1)
 
 #endif /* _UAPI_LINUX_NFT_MPTCP_H */
