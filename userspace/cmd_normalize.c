@@ -129,12 +129,18 @@ static u32 nfm_nz_ptrhash(const void *p, u32 mask)
 
 /* ---- output -------------------------------------------------------------- */
 
+/* timercmp(a, b, <) spelled out: cppcheck cannot expand a macro whose argument is an operator */
+static bool nfm_nz_ts_before(const struct timeval *a, const struct timeval *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_usec < b->tv_usec);
+}
+
 /* Timestamps must not go backwards in the output, even when a packet is written late. */
 static void nfm_nz_write(struct nfm_nz_norm *nz, const struct pcap_pkthdr *h, const u8 *data)
 {
 	struct pcap_pkthdr oh = *h;
 
-	if (timercmp(&oh.ts, &nz->last_ts, <))
+	if (nfm_nz_ts_before(&oh.ts, &nz->last_ts))
 		oh.ts = nz->last_ts;
 	nz->last_ts = oh.ts;
 	pcap_dump((u_char *)nz->out, &oh, data);
@@ -592,15 +598,12 @@ static void nfm_nz_frame(struct nfm_nz_norm *nz, const struct pcap_pkthdr *h, co
 		}
 	}
 	nc = nfm_nz_conn_find(nz, rsf->conn);
-	if (!nc) {
-		/* a connection is normalized only from its initial subflow's SYN on */
-		if (rsf->sf.flags & NFMP_SF_F_JOIN || !(f.tcp_flags & NFMP_TCP_SYN) ||
-		    (f.tcp_flags & NFMP_TCP_ACK))
-			goto pass;
+	/* a connection is normalized only from its initial subflow's SYN on */
+	if (!nc && !(rsf->sf.flags & NFMP_SF_F_JOIN) && (f.tcp_flags & NFMP_TCP_SYN) &&
+	    !(f.tcp_flags & NFMP_TCP_ACK))
 		nc = nfm_nz_conn_new(nz, rsf->conn, rsf);
-		if (!nc)
-			goto pass;
-	}
+	if (!nc)
+		goto pass;
 	nc->packets_in++;
 	if (nc->mode == NFM_NZ_PASSTHRU)
 		goto pass;

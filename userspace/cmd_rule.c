@@ -155,7 +155,7 @@ static int nfm_rule_delete(int argc, char **argv)
 {
 	struct nfm_rule r = { 0 };
 
-	if (argc != 6 || strcmp(argv[4], "handle")) {
+	if (argc != 6 || strcmp(argv[4], "handle") != 0) {
 		nfm_err("rule delete: FAMILY TABLE CHAIN handle HANDLE expected");
 		return NFM_EXIT_USAGE;
 	}
@@ -389,8 +389,8 @@ static int nfm_rule_restore(const char *path)
 		n = nfm_rule_tokenize(line, tok, NFM_RULE_MAX_TOKENS, err, sizeof(err));
 		if (n == 0)
 			continue;
-		if (n < 0 || n < 4 || (strcmp(tok[0], "add") && strcmp(tok[0], "insert") &&
-				       strcmp(tok[0], "flush"))) {
+		if (n < 0 || n < 4 || (strcmp(tok[0], "add") != 0 && strcmp(tok[0], "insert") != 0 &&
+				       strcmp(tok[0], "flush") != 0)) {
 			nfm_err("%s:%u: %s", path, lineno, n < 0 ? err :
 				"expected 'add|insert|flush FAMILY TABLE CHAIN [RULE...]'");
 			rc = NFM_EXIT_USAGE;
@@ -419,7 +419,8 @@ static int nfm_rule_restore(const char *path)
 		nl2 = realloc(lines, (nlines + 1) * sizeof(*lines));
 		if (!nl2 || nfm_rule_batch_add(&b, &nl, r, del, !strcmp(tok[0], "insert"))) {
 			nfm_err("%s:%u: out of memory", path, lineno);
-			lines = nl2 ?: lines;
+			if (nl2)
+				lines = nl2;
 			rc = NFM_EXIT_ERR;
 			break;
 		}

@@ -64,11 +64,13 @@ static const struct nfm_sym nfm_subtype_syms[] = {
 };
 
 #define PAYLOAD(p, n, b, o, l, t, d) \
-	{ .proto = p, .name = n, .kind = NFM_X_PAYLOAD, .base = b, .offset = o, .len = l, \
-	  .type = t, .dep = d, .dep_is_nfproto = (d == NFPROTO_IPV4 || d == NFPROTO_IPV6) && \
-	  b == NFT_PAYLOAD_NETWORK_HEADER, .syms = (t) == NFM_V_FLAGS8 ? nfm_tcpflag_syms : NULL }
+	{ .proto = (p), .name = (n), .kind = NFM_X_PAYLOAD, .base = (b), .offset = (o), \
+	  .len = (l), .type = (t), .dep = (d), \
+	  .dep_is_nfproto = ((d) == NFPROTO_IPV4 || (d) == NFPROTO_IPV6) && \
+	  (b) == NFT_PAYLOAD_NETWORK_HEADER, .syms = (t) == NFM_V_FLAGS8 ? nfm_tcpflag_syms : NULL }
 #define MPTCP(n, k, t, s, h) \
-	{ .proto = "mptcp", .name = n, .kind = NFM_X_MPTCP, .key = k, .type = t, .syms = s, .hex = h, \
+	{ .proto = "mptcp", .name = (n), .kind = NFM_X_MPTCP, .key = (k), .type = (t), .syms = (s), \
+	  .hex = (h), \
 	  .flags_exact = true }
 
 const struct nfm_field nfm_fields[] = {
@@ -197,7 +199,7 @@ static bool nfm_set_same(const struct nfm_set *a, const struct nfm_set *b)
 	    a->key_len != b->key_len || a->n != b->n)
 		return false;
 	for (i = 0; i < a->n; i++)
-		if (memcmp(a->elem[i].key, b->elem[i].key, a->key_len) ||
+		if (memcmp(a->elem[i].key, b->elem[i].key, a->key_len) != 0 ||
 		    a->elem[i].end != b->elem[i].end)
 			return false;
 	return true;

@@ -404,7 +404,7 @@ static int nfm_expr_parse(struct nfm_expr *e, const struct nlattr **tb)
 			    mnl_attr_validate(v[NFTA_VERDICT_CHAIN], MNL_TYPE_NUL_STRING) ||
 			    strlen(mnl_attr_get_str(v[NFTA_VERDICT_CHAIN])) >= sizeof(e->chain))
 				return -1;
-			strcpy(e->chain, mnl_attr_get_str(v[NFTA_VERDICT_CHAIN]));
+			snprintf(e->chain, sizeof(e->chain), "%s", mnl_attr_get_str(v[NFTA_VERDICT_CHAIN]));
 		}
 		return 0;
 	}
@@ -429,7 +429,7 @@ static int nfm_expr_parse(struct nfm_expr *e, const struct nlattr **tb)
 			    strlen(mnl_attr_get_str(tb[NFTA_LOG_PREFIX])) >= sizeof(e->prefix))
 				return -1;
 			e->has_prefix = true;
-			strcpy(e->prefix, mnl_attr_get_str(tb[NFTA_LOG_PREFIX]));
+			snprintf(e->prefix, sizeof(e->prefix), "%s", mnl_attr_get_str(tb[NFTA_LOG_PREFIX]));
 		}
 		return 0;
 	}
@@ -543,7 +543,7 @@ int nfm_rule_from_nlmsg(const struct nlmsghdr *nlh, struct nfm_rule *r)
 			return -1;
 		if (e->kind == NFM_X_LOOKUP) {
 			/* elements come later (nfm_rule_dump asks for them); a named set stays unknown */
-			if (r->nsets >= NFM_RULE_MAX_SETS || strncmp(e->chain, "__set", 5)) {
+			if (r->nsets >= NFM_RULE_MAX_SETS || strncmp(e->chain, "__set", 5) != 0) {
 				memset(e, 0, sizeof(*e));
 				snprintf(e->name, sizeof(e->name), "lookup");
 			} else {

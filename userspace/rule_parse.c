@@ -147,7 +147,7 @@ static int nfm_parse_scalar(const struct nfm_field *f, const char *s, uint32_t *
 		char buf[16];
 
 		/* as ss -Mni and nfmptcp show print them: hex, 0x optional */
-		if (strncmp(s, "0x", 2) && strlen(s) < sizeof(buf) - 2) {
+		if (strncmp(s, "0x", 2) != 0 && strlen(s) < sizeof(buf) - 2) {
 			snprintf(buf, sizeof(buf), "0x%s", s);
 			return nfm_parse_num(buf, max, v);
 		}
@@ -468,7 +468,7 @@ static int nfm_parse_addr_match(struct nfm_pstate *p, const struct nfm_field *f,
 		return nfm_perr(p, "addresses take == or !=, not '%s'", p->tok[p->i - 2]);
 	if (strlen(v) >= sizeof(buf))
 		return nfm_value_error(p, f, v);
-	strcpy(buf, v);
+	snprintf(buf, sizeof(buf), "%s", v);
 	slash = strchr(buf, '/');
 	if (slash) {
 		*slash = '\0';
@@ -562,7 +562,7 @@ static int nfm_parse_set_item(struct nfm_pstate *p, const struct nfm_field *f, c
 
 		if (strlen(v) >= sizeof(buf))
 			return nfm_value_error(p, f, v);
-		strcpy(buf, v);
+		snprintf(buf, sizeof(buf), "%s", v);
 		sep = strchr(buf, '/');
 		if (sep) {
 			*sep = '\0';
@@ -756,7 +756,7 @@ static int nfm_parse_set_match(struct nfm_pstate *p, const struct nfm_field *f, 
 				return -1;
 			continue;
 		}
-		if (i == 0 && memcmp(sp->lo, zero, klen) && nfm_set_add_elem(p, s, zero, true, false))
+		if (i == 0 && memcmp(sp->lo, zero, klen) != 0 && nfm_set_add_elem(p, s, zero, true, false))
 			return -1;
 		/* adjacent or overlapping ranges merge, as nft merges them */
 		while (i + 1 < nspans && (memcmp(spans[i + 1].lo, sp->hi, klen) <= 0 ||
@@ -824,7 +824,7 @@ static int nfm_parse_verdict(struct nfm_pstate *p, const char *t)
 	size_t i;
 
 	for (i = 0; i < sizeof(vs) / sizeof(vs[0]); i++) {
-		if (strcmp(t, vs[i].s))
+		if (strcmp(t, vs[i].s) != 0)
 			continue;
 		e = nfm_emit(p, NFM_X_IMMEDIATE);
 		if (!e)
@@ -838,7 +838,7 @@ static int nfm_parse_verdict(struct nfm_pstate *p, const char *t)
 				return -1;
 			if (!*c || strlen(c) >= NFT_CHAIN_MAXNAMELEN || !nfm_printable_word(c))
 				return nfm_perr(p, "'%s' is not a chain name", c);
-			strcpy(e->chain, c);
+			snprintf(e->chain, sizeof(e->chain), "%s", c);
 		}
 		if (p->i < p->ntok)
 			return nfm_perr(p, "'%s' after the verdict '%s': a verdict ends the rule",
@@ -867,7 +867,7 @@ static int nfm_parse_counter(struct nfm_pstate *p)
 		by = kw ? nfm_next(p, "a byte count") : NULL;
 		if (!by)
 			return -1;
-		if (strcmp(kw, "bytes"))
+		if (strcmp(kw, "bytes") != 0)
 			return nfm_perr(p, "'%s': expected 'bytes'", kw);
 		errno = 0;
 		e->packets = strtoull(pk, &end, 10);
@@ -901,7 +901,7 @@ static int nfm_parse_log(struct nfm_pstate *p)
 			if ((unsigned char)*c < ' ' || *c == '"' || *c == 0x7f)
 				return nfm_perr(p, "log prefix: quotes and control characters cannot be written back");
 		e->has_prefix = true;
-		strcpy(e->prefix, t);
+		snprintf(e->prefix, sizeof(e->prefix), "%s", t);
 	}
 	return 0;
 }
@@ -922,7 +922,7 @@ static int nfm_parse_reject(struct nfm_pstate *p)
 		b = a ? nfm_next(p, "'reset'") : NULL;
 		if (!b)
 			return -1;
-		if (strcmp(a, "tcp") || strcmp(b, "reset"))
+		if (strcmp(a, "tcp") != 0 || strcmp(b, "reset") != 0)
 			return nfm_perr(p, "'reject with %s %s': only 'reject with tcp reset' is supported", a, b);
 		e->rtype = NFT_REJECT_TCP_RST;
 		e->rcode = 0;

@@ -570,8 +570,8 @@ static void nfm_put(struct nfm_out *o, const char *fmt, ...)
 
 static bool nfm_format_items(const struct nfm_rule *r, char *buf, size_t len, bool counters)
 {
-	struct nfm_item *items = calloc(NFM_RULE_MAX_EXPRS, sizeof(*items));
 	struct nfm_out o = { .buf = buf, .len = len ? len - 1 : 0 };
+	struct nfm_item *items;
 	bool ok = true;
 	unsigned int i, n;
 	char name[32];
@@ -579,6 +579,7 @@ static bool nfm_format_items(const struct nfm_rule *r, char *buf, size_t len, bo
 	if (!len)
 		return false;
 	buf[0] = '\0';
+	items = calloc(NFM_RULE_MAX_EXPRS, sizeof(*items));
 	if (!items)
 		return false;
 	n = nfm_decode(r, items);
