@@ -13,6 +13,13 @@ nfm_require_cmd ip nft jq nstat mptcp_xfer nfmptcp
 
 PUB=fd00:1::254
 nfm_topo_setup --no-subflow --signal6 || { nfm_fail "topology" "setup failed"; nfm_exit; }
+# An ADD_ADDR is unreliable: the pure ACK carrying it leaves the server from
+# the path manager's worker, so on a multi-CPU router it can be overtaken by
+# later ACKs; arriving with an older TSval and ACK it is then discarded by the
+# client's PAWS check (TcpExtPAWSEstab), as it would be without any NAT. Linux
+# retransmits an announcement until it is echoed: make that 1 s, not 120 s.
+nfm_ns_exec server sysctl -qw net.mptcp.add_addr_timeout=1 ||
+	{ nfm_fail "topology" "net.mptcp.add_addr_timeout"; nfm_exit; }
 for n in fd00:3::/64 fd00:4::/64; do
 	nfm_ns_exec client ip -6 route add blackhole "$n"
 	nfm_ns_exec client ip -6 route add blackhole "$n" table 102
