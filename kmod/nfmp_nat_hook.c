@@ -29,7 +29,7 @@ int nfmp_tcp_protoff(const struct sk_buff *skb, u8 l3num)
 	if (l3num == NFPROTO_IPV4) {
 		const struct iphdr *iph = ip_hdr(skb);
 
-		/* an ICMP error quoting the flow carries its conntrack too; no header in fragments */
+		/* an ICMP error quoting the flow carries its conntrack too; fragments: no header */
 		if (iph->protocol != IPPROTO_TCP || (iph->frag_off & htons(IP_OFFSET)))
 			return -1;
 		return skb_network_offset(skb) + ip_hdrlen(skb);
