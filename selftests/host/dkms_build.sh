@@ -65,12 +65,14 @@ elif ! command -v qemu-system-x86_64 >/dev/null; then
 	skip "VM loads the DKMS-built modules" "no qemu"
 else
 	mods=$("$REPO/scripts/list-modules.sh" | sed 's|.*/||' | tr '\n' ' ')
+	# unloaded in reverse: nf_nat_mptcp and nft_mptcp use nf_conntrack_mptcp
+	rmods=$(echo "$mods" | tr ' ' '\n' | sed '/^$/d' | tac | tr '\n' ' ')
 	# shellcheck disable=SC2016
 	if NFM_MODULES_DIR="$T/dkms/nf-mptcp/$ver/$kv" KVER="$kv" VM_TIMEOUT=300 \
 		"$REPO/selftests/vm-run" sh -c 'for m in $0; do modprobe "$m" || exit 1;
 			grep -q "^$m " /proc/modules || exit 1;
 			modinfo -n "$m" | grep -q /extra/ || exit 1; done;
-			for m in $0; do rmmod "$m" || exit 1; done' "$mods" >"$T/log" 2>&1; then
+			for m in $1; do rmmod "$m" || exit 1; done' "$mods" "$rmods" >"$T/log" 2>&1; then
 		pass "VM ($kv) modprobes and unloads the DKMS-built $mods"
 	else
 		fail "VM ($kv) modprobes and unloads the DKMS-built $mods"; sed 's/^/# /' "$T/log" | tail -n 20
