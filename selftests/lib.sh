@@ -149,7 +149,7 @@ nfm_cleanup() {
 		ip netns del "$ns" 2>/dev/null
 	done
 	for m in ${NFM_MODULES_LOADED[@]+"${NFM_MODULES_LOADED[@]}"}; do
-		grep -q "^$m " /proc/modules && modprobe -r "$m" 2>/dev/null
+		grep -q "^$m " /proc/modules && { nfm_unload_module "$m" || modprobe -r "$m"; } 2>/dev/null
 	done
 	rm -rf "$NFM_TMP"
 	exit "$rc"
@@ -331,8 +331,19 @@ nfm_load_module() {
 
 # nfm_unload_module [NAME] : remove NAME (must not be in use)
 nfm_unload_module() {
-	local m=${1:-$NFM_MODULE} out
+	local m=${1:-$NFM_MODULE} out dep
 	nfm_module_loaded "$m" || return 0
+	# its users go first: nf_nat_mptcp (autoloaded on the first NATed MPTCP
+	# subflow) and nft_mptcp (loaded by a rule; in use while rules exist)
+	if [ "$m" = nf_conntrack_mptcp ]; then
+		for dep in nft_mptcp nf_nat_mptcp; do
+			nfm_module_loaded "$dep" || continue
+			if ! out=$(rmmod "$dep" 2>&1); then
+				echo "nfm_unload_module: rmmod $dep failed: $out" >&2
+				return 1
+			fi
+		done
+	fi
 	if ! out=$(rmmod "$m" 2>&1); then
 		echo "nfm_unload_module: rmmod $m failed: $out" >&2
 		return 1
