@@ -12,7 +12,8 @@ set -euo pipefail
 kver=$1 out=$2
 shift 2
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
-kdir=$(KVER=$kver "$REPO/scripts/kver.sh" kdir)
+# KDIR in the environment (make exports the default kernel's) must not win here
+kdir=$(KDIR= KVER=$kver "$REPO/scripts/kver.sh" kdir)
 [ -d "$kdir" ] || { echo "build-modules: no headers for $kver ($kdir)" >&2; exit 1; }
 
 # the module sources only: what Kbuild reads, none of the tree's build outputs
