@@ -50,7 +50,7 @@ run_phase() {
 	local sj0 b0
 	sj0=$(nfm_nstat client MPTcpExtMPJoinSynRx)
 	b0=$(rule_counter "from second address" bytes)
-	if nfm_xfer -s 2M -t 60 -w 3; then
+	if nfm_xfer -s 2M -t 60 -w 3 -- "${@:2}"; then
 		nfm_pass "$1: transfer byte-exact"
 	else
 		nfm_fail "$1: transfer byte-exact" "mptcp_xfer failed"
@@ -70,7 +70,7 @@ nfm_check "without nf_nat_mptcp: the server's join never reached the client" [ "
 nfm_load_module nf_nat_mptcp || { nfm_fail "modprobe nf_nat_mptcp" "failed"; nfm_exit; }
 drop0=$(nfm_nstat server MPTcpExtAddAddrDrop)
 echo0=$(nfm_nstat client MPTcpExtEchoAdd)
-run_phase "with nf_nat_mptcp"
+run_phase "with nf_nat_mptcp" -J 2
 js=$(nfm_ns_exec router nfmptcp show -j)
 nfm_check "with nf_nat_mptcp: the server's join reached the client" [ "$JOIN_SYN_RX" -ge 1 ]
 nfm_assert_nstat_ge server MPTcpExtMPJoinSynAckRx 1

@@ -57,13 +57,13 @@ rule_counter() {
 		jq --arg c "$1" '[.nftables[] | .rule? | select(.comment == $c) | .expr[] | .counter? | select(.) | .'"$2"'] | add // 0'
 }
 
-# run_phase LABEL: one transfer through the port forward
+# run_phase LABEL [CLIENT_ARGS...]: one transfer through the port forward
 run_phase() {
 	local j0 sj0
 	forward_rules $((NFM_PORT + 1))
 	j0=$(nfm_nstat server MPTcpExtMPJoinAckRx)
 	sj0=$(nfm_nstat server MPTcpExtMPJoinSynRx)
-	if nfm_xfer -a "$PUB" -s 2M -t 60 -w 3; then
+	if nfm_xfer -a "$PUB" -s 2M -t 60 -w 3 -- "${@:2}"; then
 		nfm_pass "$1: transfer byte-exact"
 	else
 		nfm_fail "$1: transfer byte-exact" "mptcp_xfer failed"
@@ -93,7 +93,7 @@ mon=$!
 NFM_PIDS+=("$mon")
 sleep 0.5
 NFM_PORT=$((NFM_PORT + 10))
-run_phase "with nf_nat_mptcp"
+run_phase "with nf_nat_mptcp" -J 2
 js=$(nfm_ns_exec router nfmptcp show -j)
 kill "$mon" 2>/dev/null; wait "$mon" 2>/dev/null
 st1=$(nfm_ns_exec router nfmptcp stats -j)

@@ -49,6 +49,7 @@
 
 #define XFER_BUF	(64 * 1024)
 #define XFER_MAX_CONNS	4096
+#define XFER_SUBFLOW_WAIT_S	10
 
 struct xfer_opts {
 	bool server;
@@ -64,6 +65,7 @@ struct xfer_opts {
 	int64_t expect;		/* server: expected bytes per connection, -1 any */
 	int conns;		/* client: parallel; server: to accept */
 	int hold;		/* client: idle seconds before closing */
+	int want_subflows;	/* client: wait for this many after the first send */
 	int timeout;		/* seconds per blocking operation */
 };
 
@@ -106,7 +108,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: %s -l [-p PORT] [-6] [-b ADDR] [-n N] [-e BYTES] [-o FILE] [-R FILE] [-t SEC] [-T]\n"
-"       %s -c ADDR [-p PORT] [-b SRCADDR] [-s BYTES] [-P N] [-w SEC] [-o FILE] [-t SEC] [-T]\n"
+"       %s -c ADDR [-p PORT] [-b SRCADDR] [-s BYTES] [-P N] [-J N] [-w SEC] [-o FILE] [-t SEC] [-T]\n"
 "\n"
 "MPTCP bulk transfer with end-to-end verification, for the nf-mptcp selftests.\n"
 "The client sends a deterministic pattern; the server checks every byte and\n"
@@ -130,10 +132,12 @@ static void usage(FILE *f)
 "  -b ADDR     bind to this source address before connecting\n"
 "  -s BYTES    bytes to send per connection (default 1M; suffixes k, M, G = 1024^n)\n"
 "  -P N        open N connections in parallel (default 1, max %d)\n"
+"  -J N        after the first send, wait up to %d s for the connection to have\n"
+"              N subflows (then go on anyway): the rest of the data uses them\n"
 "  -w SEC      after sending, hold each connection open and idle for SEC seconds\n"
 "              before closing (lets a test inspect established state)\n"
 "\n"
-"Whole-run limit: server (n*(t+1) + 2*t) s, client (t*3 + w) s; then exit 2.\n"
+"Whole-run limit: server (n*(t+1) + 2*t) s, client (t*3 + w + 10) s; then exit 2.\n"
 "Report keys: role, proto, conns, conns_ok, bytes, mptcp (connections that did\n"
 "not fall back to TCP), max_subflows, result=ok|fail.\n"
 "Exit status: 0 all connections verified, 1 a transfer failed, 2 usage/setup\n"
@@ -142,7 +146,7 @@ static void usage(FILE *f)
 "Example (server signals nothing, client 4 MiB over MPTCP):\n"
 "  ip netns exec srv %s -l -6 -p 5001 -e 4M -R /tmp/ready &\n"
 "  ip netns exec cli %s -c 10.0.3.1 -p 5001 -s 4M\n",
-		prog, prog, XFER_MAX_CONNS, prog, prog);
+		prog, prog, XFER_MAX_CONNS, XFER_SUBFLOW_WAIT_S, prog, prog);
 }
 
 /* The pattern: cheap, not periodic on any buffer size we use, so a dropped,
@@ -258,6 +262,25 @@ static void conn_probe(struct xfer_conn *c)
 		c->is_mptcp = 0;
 }
 
+/* A join toward an announced address starts only after the ADD_ADDR went
+ * through (and, behind a busy box, maybe its retransmission): a test that
+ * wants data on the join must not have sent everything before it exists.
+ * Called after the first send: a client announces only once the connection
+ * is fully established, which its first data does.
+ */
+static void wait_subflows(struct xfer_conn *c)
+{
+	int waited_ms;
+
+	for (waited_ms = 0; opt.want_subflows > 1 && waited_ms < XFER_SUBFLOW_WAIT_S * 1000;
+	     waited_ms += 50) {
+		conn_probe(c);
+		if (c->subflows >= opt.want_subflows || c->is_mptcp == 0)
+			return;
+		usleep(50 * 1000);
+	}
+}
+
 static int resolve(const char *addr, const char *port, int flags,
 		   struct sockaddr_storage *ss, socklen_t *sl)
 {
@@ -357,6 +380,8 @@ static void *client_conn(void *arg)
 				 errno == EAGAIN ? "timed out" : strerror(errno));
 			goto out;
 		}
+		if (!c->bytes)
+			wait_subflows(c);
 		c->bytes += w;
 	}
 	conn_probe(c);
@@ -536,7 +561,7 @@ int main(int argc, char **argv)
 	unsigned int limit;
 
 	prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
-	while ((ch = getopt_long(argc, argv, "lc:p:6b:s:e:n:P:w:t:To:R:qh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "lc:p:6b:s:e:n:P:J:w:t:To:R:qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'l': opt.server = true; break;
 		case 'c': opt.addr = optarg; break;
@@ -547,6 +572,7 @@ int main(int argc, char **argv)
 		case 'e': opt.expect = (int64_t)parse_size(optarg); break;
 		case 'n':
 		case 'P': opt.conns = parse_int(optarg, 1, XFER_MAX_CONNS, "connection count"); break;
+		case 'J': opt.want_subflows = parse_int(optarg, 1, 8, "subflow count"); break;
 		case 'w': opt.hold = parse_int(optarg, 0, 86400, "hold time"); break;
 		case 't': opt.timeout = parse_int(optarg, 1, 86400, "timeout"); break;
 		case 'T': opt.tcp = true; break;
@@ -569,7 +595,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGALRM, on_alarm);
 	limit = opt.server ? opt.conns * (opt.timeout + 1) + 2 * opt.timeout
-			   : 3 * opt.timeout + opt.hold;
+			   : 3 * opt.timeout + opt.hold + XFER_SUBFLOW_WAIT_S;
 	alarm(limit);
 
 	cs = calloc(opt.conns, sizeof(*cs));

@@ -65,7 +65,7 @@ run_phase() {
 	local sj0
 	forward_rules $((NFM_PORT + 1))
 	sj0=$(nfm_nstat server MPTcpExtMPJoinSynRx)
-	if nfm_xfer -a "$PUB" -s 2M -t 60 -w 3; then
+	if nfm_xfer -a "$PUB" -s 2M -t 60 -w 3 -- "${@:2}"; then
 		nfm_pass "$1: transfer byte-exact"
 	else
 		nfm_fail "$1: transfer byte-exact" "mptcp_xfer failed"
@@ -88,7 +88,7 @@ nfm_load_module nf_nat_mptcp || { nfm_fail "modprobe nf_nat_mptcp" "failed"; nfm
 drop0=$(nfm_nstat client MPTcpExtAddAddrDrop)
 echo0=$(nfm_nstat server MPTcpExtEchoAdd)
 NFM_PORT=$((NFM_PORT + 10))
-run_phase "with nf_nat_mptcp"
+run_phase "with nf_nat_mptcp" -J 2
 js=$(nfm_ns_exec router nfmptcp show -j)
 nfm_check "with nf_nat_mptcp: the client's join reached the server" [ "$JOIN_SYN_RX" -ge 1 ] ||
 	nfm_ns_exec client nstat -az | grep -E 'InCsumErrors|PAWS|MPTcpExt(AddAddr|EchoAdd|PortAdd|MPJoin)|TCPACKSkipped|InErrs' | grep -v ' 0 ' | sed 's/^/# client: /'
