@@ -1,33 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* cmd_config.c - `nfmptcp config [KEY [VALUE]]`: read or change the gateway's per-netns limits. */
-#include <errno.h>
-#include <inttypes.h>
+/* cmd_config.c - `nfmptcp config [KEY [VALUE]]`: read or set the per-netns limits and policies. */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <linux/genetlink.h>
 
+#include "config_keys.h"
 #include "json_out.h"
 #include "nfmptcp.h"
 #include "nl_client.h"
 #include "../kmod/uapi/nfmptcp.h"
-
-struct nfm_cfg_key {
-	const char	*name;
-	unsigned int	attr;		/* NFMPTCP_CFG_A_* */
-	bool		is_bool;	/* u8 0/1, printed on/off */
-	const char	*help;
-};
-
-static const struct nfm_cfg_key nfm_cfg_keys[] = {
-	{ "max-conns", NFMPTCP_CFG_A_MAX_CONNS, false,
-	  "connections tracked at most (1..4194304); more are left to plain conntrack" },
-	{ "max-subflows", NFMPTCP_CFG_A_MAX_SUBFLOWS, false,
-	  "subflows tracked per connection (1..64)" },
-	{ "join-related", NFMPTCP_CFG_A_JOIN_RELATED, true,
-	  "joins to known connections are RELATED in conntrack (on/off)" },
-};
-#define NFM_NCFG	(sizeof(nfm_cfg_keys) / sizeof(nfm_cfg_keys[0]))
 
 struct nfm_cfg {
 	bool		have[NFMPTCP_CFG_A_MAX + 1];
@@ -41,8 +21,8 @@ static void nfm_config_usage(FILE *f)
 	fprintf(f, "Usage: nfmptcp config [KEY [VALUE]] [-j]\n\n"
 		   "Without KEY, print every setting of this network namespace; with KEY, one;\n"
 		   "with VALUE, change it (needs CAP_NET_ADMIN in the network namespace).\n\nKeys:\n");
-	for (i = 0; i < NFM_NCFG; i++)
-		fprintf(f, "  %-14s %s\n", nfm_cfg_keys[i].name, nfm_cfg_keys[i].help);
+	for (i = 0; i < nfm_cfg_nkeys; i++)
+		fprintf(f, "  %-19s %s\n", nfm_cfg_keys[i].name, nfm_cfg_keys[i].help);
 }
 
 static int nfm_config_cb(const struct nlmsghdr *nlh, void *data)
@@ -70,68 +50,24 @@ static int nfm_config_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/*
- * Only the syntax is checked here: ranges are the kernel's to enforce, and its
- * extack message says which bound was violated.
- */
-static int nfm_config_parse_value(const struct nfm_cfg_key *k, const char *s, uint32_t *v)
-{
-	unsigned long long n;
-	char *end;
-
-	if (k->is_bool) {
-		if (!strcmp(s, "on") || !strcmp(s, "yes") || !strcmp(s, "true")) {
-			*v = 1;
-			return 0;
-		}
-		if (!strcmp(s, "off") || !strcmp(s, "no") || !strcmp(s, "false")) {
-			*v = 0;
-			return 0;
-		}
-	}
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	/* decimal only: "010" is ten, not an octal eight */
-	n = strtoull(s, &end, 10);
-	if (errno || *end || n > (k->is_bool ? 255 : UINT32_MAX))
-		return -1;
-	*v = n;
-	return 0;
-}
-
 static void nfm_config_print(const struct nfm_cfg *cfg, const struct nfm_cfg_key *only,
 			     const struct nfm_global *g, struct nfm_json *j)
 {
 	unsigned int i;
 
-	for (i = 0; i < NFM_NCFG; i++) {
+	for (i = 0; i < nfm_cfg_nkeys; i++) {
 		const struct nfm_cfg_key *k = &nfm_cfg_keys[i];
 		uint32_t v = cfg->val[k->attr];
+		char buf[32];
 
 		if ((only && only != k) || !cfg->have[k->attr])
 			continue;
-		if (g->json) {
-			char key[32];
-			char *p;
-
-			snprintf(key, sizeof(key), "%s", k->name);
-			for (p = key; *p; p++)
-				if (*p == '-')
-					*p = '_';
-			if (k->is_bool)
-				nfm_json_bool(j, key, v);
-			else
-				nfm_json_u64(j, key, v);
-		} else if (only && k->is_bool) {
-			printf("%s\n", v ? "on" : "off");
-		} else if (only) {
-			printf("%" PRIu32 "\n", v);
-		} else if (k->is_bool) {
-			printf("%-14s %s\n", k->name, v ? "on" : "off");
-		} else {
-			printf("%-14s %" PRIu32 "\n", k->name, v);
-		}
+		if (g->json)
+			nfm_cfg_json(j, k, v);
+		else if (only)
+			printf("%s\n", nfm_cfg_value_str(k, v, buf, sizeof(buf)));
+		else
+			printf("%-19s %s\n", k->name, nfm_cfg_value_str(k, v, buf, sizeof(buf)));
 	}
 }
 
@@ -142,7 +78,6 @@ int nfm_cmd_config(int argc, char **argv, const struct nfm_global *g)
 	struct nlmsghdr *nlh;
 	struct nfm_nl nl;
 	uint32_t value = 0;
-	unsigned int i;
 	int err;
 
 	if (argc > 1 && nfm_is_help(argv[1])) {
@@ -155,17 +90,18 @@ int nfm_cmd_config(int argc, char **argv, const struct nfm_global *g)
 		return NFM_EXIT_USAGE;
 	}
 	if (argc >= 2) {
-		for (i = 0; i < NFM_NCFG; i++)
-			if (!strcmp(argv[1], nfm_cfg_keys[i].name))
-				key = &nfm_cfg_keys[i];
+		key = nfm_cfg_key_find(argv[1]);
 		if (!key) {
 			nfm_err("config: unknown key '%s'", argv[1]);
 			nfm_config_usage(stderr);
 			return NFM_EXIT_USAGE;
 		}
 	}
-	if (argc == 3 && nfm_config_parse_value(key, argv[2], &value)) {
-		nfm_err("config: invalid value '%s' for %s (%s)", argv[2], key->name, key->help);
+	if (argc == 3 && nfm_cfg_parse_value(key, argv[2], &value)) {
+		char expected[160];
+
+		nfm_err("config: invalid value '%s' for %s (%s)", argv[2], key->name,
+			nfm_cfg_expected(key, expected, sizeof(expected)));
 		return NFM_EXIT_USAGE;
 	}
 
@@ -176,7 +112,7 @@ int nfm_cmd_config(int argc, char **argv, const struct nfm_global *g)
 
 		nlh = nfm_nl_request(&nl, NFMPTCP_CMD_CONFIG_SET, NLM_F_ACK);
 		nest = mnl_attr_nest_start(nlh, NFMPTCP_A_CONFIG);
-		if (key->is_bool)
+		if (nfm_cfg_attr_len(key) == 1)
 			mnl_attr_put_u8(nlh, key->attr, value);
 		else
 			mnl_attr_put_u32(nlh, key->attr, value);
@@ -193,6 +129,12 @@ int nfm_cmd_config(int argc, char **argv, const struct nfm_global *g)
 	nfm_nl_close(&nl);
 	if (err) {
 		nfm_nl_perror(&nl, "config", err);
+		return NFM_EXIT_ERR;
+	}
+	/* a module older than this tool does not report the newer keys */
+	if (key && !cfg.have[key->attr]) {
+		nfm_err("config: the loaded nf_conntrack_mptcp has no setting '%s' (older module?)",
+			key->name);
 		return NFM_EXIT_ERR;
 	}
 	if (g->json) {

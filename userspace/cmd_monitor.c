@@ -11,28 +11,10 @@
 #include <time.h>
 #include <linux/genetlink.h>
 
-#include "conn_fmt.h"
-#include "json_out.h"
+#include "event_fmt.h"
 #include "nfmptcp.h"
 #include "nl_client.h"
 #include "../kmod/uapi/nfmptcp.h"
-
-static const char * const nfm_event_names[] = {
-	[NFMPTCP_EVENT_CONN_CREATED]		= "conn-created",
-	[NFMPTCP_EVENT_CONN_ESTABLISHED]	= "conn-established",
-	[NFMPTCP_EVENT_CONN_CLOSED]		= "conn-closed",
-	[NFMPTCP_EVENT_SF_ADDED]		= "sf-added",
-	[NFMPTCP_EVENT_SF_ESTABLISHED]		= "sf-established",
-	[NFMPTCP_EVENT_SF_CLOSED]		= "sf-closed",
-	[NFMPTCP_EVENT_ADDR_ANNOUNCED]		= "addr-announced",
-	[NFMPTCP_EVENT_ADDR_REMOVED]		= "addr-removed",
-	[NFMPTCP_EVENT_JOIN_INVALID]		= "join-invalid",
-	[NFMPTCP_EVENT_ADD_ADDR_BAD_HMAC]	= "add-addr-bad-hmac",
-	[NFMPTCP_EVENT_FALLBACK]		= "fallback",
-	[NFMPTCP_EVENT_POLICY]			= "policy",
-	[NFMPTCP_EVENT_ADDR_TRANSLATED]		= "addr-translated",
-	[NFMPTCP_EVENT_ADD_ADDR_DROPPED]	= "add-addr-dropped",
-};
 
 /* -t at most: about 136 years, still exact in milliseconds as a long long */
 #define NFM_MONITOR_MAX_SECONDS	4294967295UL
@@ -63,68 +45,15 @@ static void nfm_monitor_usage(FILE *f)
 
 static int nfm_monitor_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *conn = NULL, *sf = NULL, *addr = NULL, *a;
 	struct nfm_monitor *m = data;
-	const char *name = NULL;
-	char unknown[16];
 
 	if (nlh->nlmsg_type != m->family)
 		return MNL_CB_OK;
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*genl)) {
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr)) {
 		errno = EBADMSG;
 		return MNL_CB_ERROR;
 	}
-	if (genl->cmd < sizeof(nfm_event_names) / sizeof(nfm_event_names[0]))
-		name = nfm_event_names[genl->cmd];
-	if (!name) {
-		snprintf(unknown, sizeof(unknown), "event-%u", genl->cmd);
-		name = unknown;
-	}
-	mnl_attr_for_each(a, nlh, sizeof(*genl)) {
-		switch (mnl_attr_get_type(a)) {
-		case NFMPTCP_A_CONN:
-			conn = a;
-			break;
-		case NFMPTCP_A_SUBFLOW:
-			sf = a;
-			break;
-		case NFMPTCP_A_ADDR:
-			addr = a;
-			break;
-		}
-	}
-
-	if (m->g->json) {
-		struct nfm_json j;
-
-		nfm_json_init(&j, stdout, false);	/* one object per line, even with -p */
-		nfm_json_obj_open(&j, NULL);
-		nfm_json_str(&j, "event", name);
-		if (conn)
-			nfm_json_conn(&j, "conn", conn, false);
-		if (sf)
-			nfm_json_subflow(&j, "subflow", sf);
-		if (addr)
-			nfm_json_addr(&j, "addr", addr);
-		nfm_json_obj_close(&j);
-		nfm_json_finish(&j);
-	} else {
-		printf("[%s]", name);
-		if (conn) {
-			fputc(' ', stdout);
-			nfm_fmt_conn_brief(stdout, conn);
-		}
-		if (sf) {
-			fputs(" subflow ", stdout);
-			nfm_fmt_subflow(stdout, sf);
-		}
-		if (addr) {
-			fputs(" addr ", stdout);
-			nfm_fmt_addr(stdout, addr);
-		}
-		fputc('\n', stdout);
-	}
+	nfm_fmt_event(stdout, nlh, m->g->json);
 	/* consumers read us through a pipe: each event must arrive when it happens */
 	fflush(stdout);
 	if (m->max && ++m->count >= m->max)

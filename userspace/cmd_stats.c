@@ -36,7 +36,27 @@ static const char * const nfm_stat_names[NFMPTCP_STAT_MAX + 1] = {
 	[NFMPTCP_STAT_EARLY_DROP]		= "early-drop",
 	[NFMPTCP_STAT_JOIN_RELATED_FULL]	= "join-related-full",
 	[NFMPTCP_STAT_JOIN_WITHDRAWN]		= "join-withdrawn",
+	[NFMPTCP_STAT_POLICY_JOIN_UNKNOWN_TOKEN]	= "policy-join-unknown-token",
+	[NFMPTCP_STAT_POLICY_JOIN_BAD_HMAC]	= "policy-join-bad-hmac",
+	[NFMPTCP_STAT_POLICY_JOIN_OVER_LIMIT]	= "policy-join-over-limit",
+	[NFMPTCP_STAT_POLICY_JOIN_NOT_OWNED]	= "policy-join-not-owned",
+	[NFMPTCP_STAT_POLICY_JOIN_RATE]		= "policy-join-rate",
+	[NFMPTCP_STAT_POLICY_MP_CAPABLE]	= "policy-mp-capable",
+	[NFMPTCP_STAT_POLICY_ADD_ADDR]		= "policy-add-addr",
+	[NFMPTCP_STAT_POLICY_ADD_ADDR_BAD_HMAC]	= "policy-add-addr-bad-hmac",
+	[NFMPTCP_STAT_POLICY_DROP]		= "policy-drop",
+	[NFMPTCP_STAT_POLICY_REJECT]		= "policy-reject",
+	[NFMPTCP_STAT_POLICY_STRIP]		= "policy-strip",
 };
+
+/* A counter of the header this table lacks still gets a name: "stat-N". */
+static const char *nfm_stat_name(unsigned int i, char *buf, size_t len)
+{
+	if (nfm_stat_names[i])
+		return nfm_stat_names[i];
+	snprintf(buf, len, "stat-%u", i);
+	return buf;
+}
 
 struct nfm_stats {
 	bool		have[NFMPTCP_STAT_MAX + 1];
@@ -70,6 +90,7 @@ int nfm_cmd_stats(int argc, char **argv, const struct nfm_global *g)
 	struct nfm_stats st = { 0 };
 	struct nlmsghdr *nlh;
 	struct nfm_nl nl;
+	char name[32];
 	unsigned int i;
 	int err;
 
@@ -103,7 +124,7 @@ int nfm_cmd_stats(int argc, char **argv, const struct nfm_global *g)
 
 			if (!st.have[i])
 				continue;
-			snprintf(key, sizeof(key), "%s", nfm_stat_names[i]);
+			snprintf(key, sizeof(key), "%s", nfm_stat_name(i, name, sizeof(name)));
 			for (p = key; *p; p++)
 				if (*p == '-')
 					*p = '_';
@@ -114,6 +135,7 @@ int nfm_cmd_stats(int argc, char **argv, const struct nfm_global *g)
 	}
 	for (i = 1; i <= NFMPTCP_STAT_MAX; i++)
 		if (st.have[i])
-			printf("%-20s %" PRIu64 "\n", nfm_stat_names[i], st.val[i]);
+			printf("%-25s %" PRIu64 "\n", nfm_stat_name(i, name, sizeof(name)),
+			       st.val[i]);
 	return NFM_EXIT_OK;
 }

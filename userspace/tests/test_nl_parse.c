@@ -2,15 +2,18 @@
 /*
  * test_nl_parse.c - unit tests for what nfmptcp reads from the kernel: the
  * generic netlink family reply (nl_client.c) and the connection, subflow and
- * address nests (conn_fmt.c), fed well-formed, wrong-sized, truncated and
- * random attributes. Built with ASan/UBSan: a read past an attribute fails.
+ * address nests (conn_fmt.c) and the event lines of monitor (event_fmt.c),
+ * fed well-formed, wrong-sized, truncated and random attributes. Built with
+ * ASan/UBSan: a read past an attribute fails.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <linux/genetlink.h>
 
 #include "nfmp_tap.h"
 #include "conn_fmt.h"
+#include "event_fmt.h"
 #include "json_out.h"
 #include "nfmptcp.h"
 #include "nl_client.h"
@@ -245,10 +248,254 @@ static void test_conn_random(void)
 	nfmp_tap_group("conn_fmt: 3000 random and truncated connection nests");
 }
 
+/* ---- events (event_fmt.c) ------------------------------------------------ */
+
+/* The event in msgbuf, exact-size copy, rendered as text (@json false) or JSON; caller frees. */
+static char *event_line(const struct nlmsghdr *nlh, bool json, int *rc)
+{
+	struct nlmsghdr *c = msg_copy(nlh);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	*rc = nfm_fmt_event(f, c, json);
+	fclose(f);
+	free(c);
+	return out;
+}
+
+static void put_conn(struct nlmsghdr *nlh, uint32_t id, bool token_server)
+{
+	struct nlattr *n = mnl_attr_nest_start(nlh, NFMPTCP_A_CONN);
+
+	mnl_attr_put_u32(nlh, NFMPTCP_CONN_A_ID, id);
+	mnl_attr_put_u8(nlh, NFMPTCP_CONN_A_FAMILY, AF_INET);
+	mnl_attr_put_u8(nlh, NFMPTCP_CONN_A_VERSION, 1);
+	mnl_attr_put_u8(nlh, NFMPTCP_CONN_A_STATE, NFMPTCP_STATE_ESTABLISHED);
+	mnl_attr_put_u32(nlh, NFMPTCP_CONN_A_TOKEN_CLIENT, 0x0a0b0c0d);
+	if (token_server)
+		mnl_attr_put_u32(nlh, NFMPTCP_CONN_A_TOKEN_SERVER, 0x5f9e1010);
+	mnl_attr_put_u8(nlh, NFMPTCP_CONN_A_NSUBFLOWS, 1);
+	mnl_attr_nest_end(nlh, n);
+}
+
+/* A join SYN's subflow, 10.0.1.1:4321 -> 10.0.3.1:80, asking for @token */
+static void put_join(struct nlmsghdr *nlh, uint32_t token, uint8_t verdict)
+{
+	struct nlattr *n = mnl_attr_nest_start(nlh, NFMPTCP_A_SUBFLOW);
+
+	mnl_attr_put_u8(nlh, NFMPTCP_SF_A_FAMILY, AF_INET);
+	mnl_attr_put_u32(nlh, NFMPTCP_SF_A_SADDR4, inet_addr("10.0.1.1"));
+	mnl_attr_put_u32(nlh, NFMPTCP_SF_A_DADDR4, inet_addr("10.0.3.1"));
+	mnl_attr_put_u16(nlh, NFMPTCP_SF_A_SPORT, htons(4321));
+	mnl_attr_put_u16(nlh, NFMPTCP_SF_A_DPORT, htons(80));
+	mnl_attr_put_u8(nlh, NFMPTCP_SF_A_OPENER, NFMPTCP_END_CLIENT);
+	mnl_attr_put_u8(nlh, NFMPTCP_SF_A_VERDICT, verdict);
+	mnl_attr_put_u8(nlh, NFMPTCP_SF_A_FLAGS, NFMPTCP_SF_F_JOIN);
+	mnl_attr_put_u8(nlh, NFMPTCP_SF_A_ADDR_ID_ORIG, 2);
+	mnl_attr_put_u32(nlh, NFMPTCP_SF_A_TOKEN, token);
+	mnl_attr_nest_end(nlh, n);
+}
+
+static void put_policy(struct nlmsghdr *nlh, int policy, int action)
+{
+	struct nlattr *n = mnl_attr_nest_start(nlh, NFMPTCP_A_POLICY);
+
+	if (policy >= 0)
+		mnl_attr_put_u8(nlh, NFMPTCP_POLICY_A_POLICY, policy);
+	if (action >= 0)
+		mnl_attr_put_u8(nlh, NFMPTCP_POLICY_A_ACTION, action);
+	mnl_attr_nest_end(nlh, n);
+}
+
+#define EXPECT_LINE(nlh, json, want) do {						\
+	int rc_;									\
+	char *got_ = event_line(nlh, json, &rc_);					\
+											\
+	NFMP_CHECKF(rc_ == 0 && got_ && !strcmp(got_, want), "got '%s'",		\
+		    got_ ? got_ : "(null)");						\
+	free(got_);									\
+} while (0)
+
+static void test_event_policy(void)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *n;
+
+	/* a join with a bad HMAC, rejected: policy and action first, then conn and subflow */
+	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
+	put_policy(nlh, NFMPTCP_POLICY_JOIN_BAD_HMAC, NFMPTCP_ACTION_REJECT);
+	put_conn(nlh, 7, true);
+	put_join(nlh, 0x5f9e1010, NFMPTCP_VERDICT_BAD_HMAC);
+	EXPECT_LINE(nlh, false, "[policy] join-bad-hmac reject id 7 v1 established tokens "
+		    "0a0b0c0d/5f9e1010 sf 1 subflow 10.0.1.1:4321 -> 10.0.3.1:80 join opener "
+		    "client ids 2/0 token 5f9e1010 verdict bad-hmac\n");
+	EXPECT_LINE(nlh, true, "{\"event\":\"policy\",\"policy\":\"join-bad-hmac\","
+		    "\"action\":\"reject\",\"conn\":{\"id\":7,\"family\":\"ipv4\",\"version\":1,"
+		    "\"state\":\"established\",\"end_reason\":\"none\","
+		    "\"token_client\":\"0a0b0c0d\",\"token_server\":\"5f9e1010\",\"csum\":false,"
+		    "\"dss_seen\":false,\"fin_client\":false,\"fin_server\":false,\"nsubflows\":1,"
+		    "\"age_ms\":0},\"subflow\":{\"family\":\"ipv4\",\"saddr\":\"10.0.1.1\","
+		    "\"sport\":4321,\"daddr\":\"10.0.3.1\",\"dport\":80,\"opener\":\"client\","
+		    "\"join\":true,\"addr_id_orig\":2,\"addr_id_reply\":0,\"token\":\"5f9e1010\","
+		    "\"backup_orig\":false,\"backup_reply\":false,\"verdict\":\"bad-hmac\","
+		    "\"established\":false,\"closed\":false}}\n");
+
+	/* an unknown token has no connection: the subflow alone, with the token it asked for */
+	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
+	put_join(nlh, 0xdeadbeef, NFMPTCP_VERDICT_UNKNOWN_TOKEN);
+	put_policy(nlh, NFMPTCP_POLICY_JOIN_UNKNOWN_TOKEN, NFMPTCP_ACTION_DROP);
+	EXPECT_LINE(nlh, false, "[policy] join-unknown-token drop subflow 10.0.1.1:4321 -> "
+		    "10.0.3.1:80 join opener client ids 2/0 token deadbeef verdict "
+		    "unknown-token\n");
+
+	/* over join-rate: join-over-limit's words */
+	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
+	put_policy(nlh, NFMPTCP_POLICY_JOIN_RATE, NFMPTCP_ACTION_DROP);
+	put_conn(nlh, 9, false);
+	EXPECT_LINE(nlh, false, "[policy] join-rate drop id 9 v1 established tokens 0a0b0c0d/- "
+		    "sf 1\n");
+
+	/* add-addr policies carry the address; add-addr-bad-hmac's strip is its "drop" */
+	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
+	put_policy(nlh, NFMPTCP_POLICY_ADD_ADDR, NFMPTCP_ACTION_STRIP_PRIVATE);
+	put_conn(nlh, 3, true);
+	n = mnl_attr_nest_start(nlh, NFMPTCP_A_ADDR);
+	mnl_attr_put_u8(nlh, NFMPTCP_ADDR_A_ID, 5);
+	mnl_attr_put_u8(nlh, NFMPTCP_ADDR_A_FAMILY, AF_INET);
+	mnl_attr_put_u32(nlh, NFMPTCP_ADDR_A_ADDR4, inet_addr("192.168.7.9"));
+	mnl_attr_put_u8(nlh, NFMPTCP_ADDR_A_SENDER, NFMPTCP_END_SERVER);
+	mnl_attr_nest_end(nlh, n);
+	EXPECT_LINE(nlh, false, "[policy] add-addr strip-private id 3 v1 established tokens "
+		    "0a0b0c0d/5f9e1010 sf 1 addr id 5 192.168.7.9 from server\n");
+	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
+	put_policy(nlh, NFMPTCP_POLICY_ADD_ADDR_BAD_HMAC, NFMPTCP_ACTION_STRIP);
+	EXPECT_LINE(nlh, false, "[policy] add-addr-bad-hmac drop\n");
+	EXPECT_LINE(nlh, true, "{\"event\":\"policy\",\"policy\":\"add-addr-bad-hmac\","
+		    "\"action\":\"drop\"}\n");
+	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
+	put_policy(nlh, NFMPTCP_POLICY_MP_CAPABLE, NFMPTCP_ACTION_STRIP);
+	EXPECT_LINE(nlh, true, "{\"event\":\"policy\",\"policy\":\"mp-capable\","
+		    "\"action\":\"strip\"}\n");
+	nfmp_tap_group("event_fmt: policy events: policy and action, then conn, subflow, addr");
+}
+
+static void test_event_policy_broken(void)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *n;
+	uint32_t big = NFMPTCP_POLICY_JOIN_BAD_HMAC;
+
+	/* no policy nest at all */
+	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
+	EXPECT_LINE(nlh, false, "[policy] ? ?\n");
+	EXPECT_LINE(nlh, true, "{\"event\":\"policy\",\"policy\":null,\"action\":null}\n");
+
+	/* a nest without the action; one without the policy (generic action names) */
+	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
+	put_policy(nlh, NFMPTCP_POLICY_JOIN_NOT_OWNED, -1);
+	EXPECT_LINE(nlh, false, "[policy] join-not-owned ?\n");
+	EXPECT_LINE(nlh, true, "{\"event\":\"policy\",\"policy\":\"join-not-owned\","
+		    "\"action\":null}\n");
+	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
+	put_policy(nlh, -1, NFMPTCP_ACTION_STRIP);
+	EXPECT_LINE(nlh, false, "[policy] ? strip\n");
+
+	/* values of a newer kernel */
+	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
+	put_policy(nlh, 200, 99);
+	EXPECT_LINE(nlh, false, "[policy] policy-200 action-99\n");
+	EXPECT_LINE(nlh, true, "{\"event\":\"policy\",\"policy\":\"policy-200\","
+		    "\"action\":\"action-99\"}\n");
+	/* a known policy with an action outside its set: the generic name */
+	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
+	put_policy(nlh, NFMPTCP_POLICY_MP_CAPABLE, NFMPTCP_ACTION_REJECT);
+	EXPECT_LINE(nlh, false, "[policy] mp-capable reject\n");
+
+	/* a u32 where a u8 belongs, unknown attributes inside and outside: ignored */
+	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
+	n = mnl_attr_nest_start(nlh, NFMPTCP_A_POLICY);
+	put_raw(nlh, NFMPTCP_POLICY_A_POLICY, &big, sizeof(big));
+	mnl_attr_put_u8(nlh, NFMPTCP_POLICY_A_ACTION, NFMPTCP_ACTION_DROP);
+	mnl_attr_put_u32(nlh, NFMPTCP_POLICY_A_MAX + 1, 1);
+	mnl_attr_put_u32(nlh, 1000, 1);
+	mnl_attr_nest_end(nlh, n);
+	mnl_attr_put_u32(nlh, NFMPTCP_A_POLICY + 1, 1);
+	mnl_attr_put_u32(nlh, 999, 1);
+	EXPECT_LINE(nlh, false, "[policy] ? drop\n");
+
+	/* a policy "nest" of two bytes: its attributes are not read */
+	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
+	put_raw(nlh, NFMPTCP_A_POLICY, &big, 2);
+	EXPECT_LINE(nlh, false, "[policy] ? ?\n");
+
+	/* other events are unchanged: no policy part, unless they carry the nest */
+	nlh = msg_start(0x20, NFMPTCP_EVENT_SF_ADDED);
+	put_conn(nlh, 4, true);
+	EXPECT_LINE(nlh, false, "[sf-added] id 4 v1 established tokens 0a0b0c0d/5f9e1010 sf 1\n");
+	nlh = msg_start(0x20, NFMPTCP_EVENT_FALLBACK);
+	EXPECT_LINE(nlh, true, "{\"event\":\"fallback\"}\n");
+	nlh = msg_start(0x20, 200);
+	put_policy(nlh, NFMPTCP_POLICY_JOIN_BAD_HMAC, NFMPTCP_ACTION_DROP);
+	EXPECT_LINE(nlh, false, "[event-200] join-bad-hmac drop\n");
+	nfmp_tap_group("event_fmt: policy events without their attributes, or with unknown ones");
+}
+
+/* Random policy events, cut at random points: the JSON stays valid, ASan sees no overread. */
+static void test_event_random(void)
+{
+	unsigned int seed = 4242, i, k, bad = 0;
+	struct nlmsghdr *nlh;
+
+	for (i = 0; i < 3000; i++) {
+		unsigned int nattrs = rand_r(&seed) % 6;
+		uint8_t junk[24];
+		unsigned int b;
+
+		nlh = msg_start(0x20, rand_r(&seed) % 4 ? NFMPTCP_EVENT_POLICY :
+				      rand_r(&seed) % 32);
+		for (k = 0; k < nattrs; k++) {
+			unsigned int type = 1 + rand_r(&seed) % (NFMPTCP_A_MAX + 1);
+			struct nlattr *n = mnl_attr_nest_start(nlh, type);
+			unsigned int m = rand_r(&seed) % 6;
+
+			while (m--) {
+				for (b = 0; b < sizeof(junk); b++)
+					junk[b] = rand_r(&seed);
+				put_raw(nlh, rand_r(&seed) % 16, junk, rand_r(&seed) % 3 ?
+					(unsigned int[]){ 1, 2, 4, 16 }[rand_r(&seed) % 4] :
+					rand_r(&seed) % sizeof(junk));
+			}
+			mnl_attr_nest_end(nlh, n);
+		}
+		/*
+		 * Cut the message, its last attribute then running past its end.
+		 * To a multiple of 4, as the kernel's messages always are: libmnl
+		 * walks the attributes up to the aligned length.
+		 */
+		if (rand_r(&seed) % 2 && nlh->nlmsg_len > MNL_NLMSG_HDRLEN + 4) {
+			nlh->nlmsg_len -= rand_r(&seed) % (nlh->nlmsg_len - MNL_NLMSG_HDRLEN - 4);
+			nlh->nlmsg_len &= ~3u;
+		}
+		for (k = 0; k < 2; k++) {
+			int rc;
+			char *out = event_line(nlh, k, &rc);
+
+			bad += rc != 0 || !out || !*out || out[strlen(out) - 1] != '\n';
+			free(out);
+		}
+	}
+	NFMP_CHECKF(bad == 0, "%u bad renderings", bad);
+	nfmp_tap_group("event_fmt: 3000 random and truncated events render as one line each");
+}
+
 int main(void)
 {
 	test_family_reply();
 	test_conn_wrong_sizes();
 	test_conn_random();
+	test_event_policy();
+	test_event_policy_broken();
+	test_event_random();
 	return nfmp_tap_done();
 }
