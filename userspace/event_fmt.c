@@ -45,7 +45,6 @@ static int nfm_policy_u8(const struct nlattr * const *tb, unsigned int t)
 void nfm_parse_policy(const struct nlattr *pol, struct nfm_policy_ev *ev)
 {
 	const struct nlattr *tb[NFMPTCP_POLICY_A_MAX + 1];
-	const struct nfm_action_name *set = NULL;
 	int v;
 
 	ev->policy = NULL;
@@ -56,7 +55,6 @@ void nfm_parse_policy(const struct nlattr *pol, struct nfm_policy_ev *ev)
 	v = nfm_policy_u8(tb, NFMPTCP_POLICY_A_POLICY);
 	if (v >= 0) {
 		ev->policy = nfm_policy_name(v);
-		set = nfm_policy_actions(v);
 		if (!ev->policy) {
 			snprintf(ev->pbuf, sizeof(ev->pbuf), "policy-%d", v);
 			ev->policy = ev->pbuf;
@@ -64,7 +62,8 @@ void nfm_parse_policy(const struct nlattr *pol, struct nfm_policy_ev *ev)
 	}
 	v = nfm_policy_u8(tb, NFMPTCP_POLICY_A_ACTION);
 	if (v >= 0) {
-		ev->action = nfm_action_name(set, v);
+		/* what was done, one word whatever the policy: "strip" is "strip" */
+		ev->action = nfm_action_name(NULL, v);
 		if (!ev->action) {
 			snprintf(ev->abuf, sizeof(ev->abuf), "action-%d", v);
 			ev->action = ev->abuf;

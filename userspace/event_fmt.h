@@ -13,10 +13,11 @@
 const char *nfm_event_name(unsigned int cmd, char *buf, size_t len);
 
 /*
- * The policy and the action of an NFMPTCP_A_POLICY nest (@pol may be NULL),
- * in the words of the policy's config key ("join-bad-hmac", "reject";
- * add-addr-bad-hmac's strip is "drop"). NULL for what is absent or of the
- * wrong size, "policy-N" / "action-N" for values this tool does not know.
+ * The policy and the action of an NFMPTCP_A_POLICY nest (@pol may be NULL):
+ * the policy as its config key ("join-bad-hmac"), the action as the kernel
+ * names what it did ("reject"; "strip" for add-addr-bad-hmac's "drop", the
+ * option is removed). NULL for what is absent or of the wrong size,
+ * "policy-N" / "action-N" for values this tool does not know.
  */
 struct nfm_policy_ev {
 	const char	*policy;

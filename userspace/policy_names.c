@@ -43,20 +43,16 @@ static const char * const nfm_action_generic[] = {
 	[NFMPTCP_ACTION_STRIP_PRIVATE]	= "strip-private",
 };
 
-static const struct {
-	const char			*name;
-	const struct nfm_action_name	*actions;
-} nfm_policies[] = {
-	[NFMPTCP_POLICY_JOIN_UNKNOWN_TOKEN]	= { "join-unknown-token", nfm_join_actions },
-	[NFMPTCP_POLICY_JOIN_BAD_HMAC]		= { "join-bad-hmac", nfm_join_actions },
-	[NFMPTCP_POLICY_JOIN_OVER_LIMIT]	= { "join-over-limit", nfm_join_actions },
-	[NFMPTCP_POLICY_JOIN_NOT_OWNED]		= { "join-not-owned", nfm_join_actions },
-	/* join-rate is a number: over it, join-over-limit's action applies */
-	[NFMPTCP_POLICY_JOIN_RATE]		= { "join-rate", nfm_join_actions },
-	[NFMPTCP_POLICY_MP_CAPABLE]		= { "mp-capable", nfm_mp_capable_actions },
-	[NFMPTCP_POLICY_ADD_ADDR]		= { "add-addr", nfm_add_addr_actions },
-	[NFMPTCP_POLICY_ADD_ADDR_BAD_HMAC]	= { "add-addr-bad-hmac",
-						    nfm_add_addr_hmac_actions },
+/* as the config keys; join-rate's action is join-over-limit's */
+static const char * const nfm_policies[] = {
+	[NFMPTCP_POLICY_JOIN_UNKNOWN_TOKEN]	= "join-unknown-token",
+	[NFMPTCP_POLICY_JOIN_BAD_HMAC]		= "join-bad-hmac",
+	[NFMPTCP_POLICY_JOIN_OVER_LIMIT]	= "join-over-limit",
+	[NFMPTCP_POLICY_JOIN_NOT_OWNED]		= "join-not-owned",
+	[NFMPTCP_POLICY_JOIN_RATE]		= "join-rate",
+	[NFMPTCP_POLICY_MP_CAPABLE]		= "mp-capable",
+	[NFMPTCP_POLICY_ADD_ADDR]		= "add-addr",
+	[NFMPTCP_POLICY_ADD_ADDR_BAD_HMAC]	= "add-addr-bad-hmac",
 };
 
 _Static_assert(NFM_NELEMS(nfm_policies) == __NFMPTCP_POLICY_MAX, "a policy without a name");
@@ -64,12 +60,7 @@ _Static_assert(NFM_NELEMS(nfm_action_generic) == __NFMPTCP_ACTION_MAX, "an actio
 
 const char *nfm_policy_name(unsigned int policy)
 {
-	return policy < NFM_NELEMS(nfm_policies) ? nfm_policies[policy].name : NULL;
-}
-
-const struct nfm_action_name *nfm_policy_actions(unsigned int policy)
-{
-	return policy < NFM_NELEMS(nfm_policies) ? nfm_policies[policy].actions : NULL;
+	return policy < NFM_NELEMS(nfm_policies) ? nfm_policies[policy] : NULL;
 }
 
 const char *nfm_action_name(const struct nfm_action_name *set, unsigned int action)

@@ -21,13 +21,11 @@ extern const struct nfm_action_name nfm_add_addr_hmac_actions[];	/* pass, drop (
 /* Name of enum nfmptcp_policy @policy, as its config key ("join-bad-hmac"); NULL if unknown. */
 const char *nfm_policy_name(unsigned int policy);
 
-/* The actions of @policy's config key (join-rate: join-over-limit's); NULL if unknown. */
-const struct nfm_action_name *nfm_policy_actions(unsigned int policy);
-
 /*
  * Name of enum nfmptcp_action @action in @set's words ("pass" for accept in
- * add-addr's); one @set lacks (or a NULL @set) gets the generic name: accept,
- * drop, reject, strip, strip-private. NULL if the action is unknown.
+ * add-addr's); one @set lacks gets the kernel's name, as does every action
+ * with a NULL @set (events): accept, drop, reject, strip, strip-private.
+ * NULL if the action is unknown.
  */
 const char *nfm_action_name(const struct nfm_action_name *set, unsigned int action);
 

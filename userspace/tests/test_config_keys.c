@@ -315,19 +315,13 @@ static void test_policy_names(void)
 	NFMP_CHECK(NELEMS(want) == __NFMPTCP_POLICY_MAX);
 	for (p = 0; p < __NFMPTCP_POLICY_MAX; p++) {
 		const char *name = nfm_policy_name(p);
-		const struct nfm_cfg_key *k = name ? nfm_cfg_key_find(name) : NULL;
 
-		NFMP_CHECKF(name && !strcmp(name, want[p]), "policy %u: %s", p, name);
-		/* a policy is named as its config key and speaks that key's words */
-		NFMP_CHECKF(k, "policy %u", p);
-		if (k && k->type == NFM_CFG_ACTION)
-			NFMP_CHECKF(nfm_policy_actions(p) == k->actions, "policy %u", p);
+		NFMP_CHECKF(name && !strcmp(name, want[p]), "policy %u: %s", p,
+			    name ? name : "(null)");
+		/* a policy is named as its config key */
+		NFMP_CHECKF(name && nfm_cfg_key_find(name), "policy %u", p);
 	}
-	/* join-rate is a number: over it, join-over-limit acts */
-	NFMP_CHECK(nfm_policy_actions(NFMPTCP_POLICY_JOIN_RATE) ==
-		   nfm_cfg_key_find("join-over-limit")->actions);
 	NFMP_CHECK(!nfm_policy_name(__NFMPTCP_POLICY_MAX));
-	NFMP_CHECK(!nfm_policy_actions(__NFMPTCP_POLICY_MAX));
 	NFMP_CHECK(!nfm_policy_name(255));
 
 	NFMP_CHECK(!strcmp(nfm_action_name(NULL, NFMPTCP_ACTION_ACCEPT), "accept"));
@@ -349,7 +343,7 @@ static void test_policy_names(void)
 	NFMP_CHECK(buf[0] == 'x');
 	nfm_action_list(nfm_join_actions, ", ", buf, 9);
 	NFMP_CHECKF(!strcmp(buf, "accept, "), "%s", buf);
-	nfmp_tap_group("policies: named as their config keys, actions in those keys' words");
+	nfmp_tap_group("policies: named as their config keys; action names, generic and per key");
 }
 
 int main(void)

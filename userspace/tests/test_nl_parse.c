@@ -349,14 +349,14 @@ static void test_event_policy(void)
 		    "10.0.3.1:80 join opener client ids 2/0 token deadbeef verdict "
 		    "unknown-token\n");
 
-	/* over join-rate: join-over-limit's words */
+	/* over join-rate: join-over-limit's action */
 	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
 	put_policy(nlh, NFMPTCP_POLICY_JOIN_RATE, NFMPTCP_ACTION_DROP);
 	put_conn(nlh, 9, false);
 	EXPECT_LINE(nlh, false, "[policy] join-rate drop id 9 v1 established tokens 0a0b0c0d/- "
 		    "sf 1\n");
 
-	/* add-addr policies carry the address; add-addr-bad-hmac's strip is its "drop" */
+	/* add-addr policies carry the address; actions are what was done, whatever the key says */
 	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
 	put_policy(nlh, NFMPTCP_POLICY_ADD_ADDR, NFMPTCP_ACTION_STRIP_PRIVATE);
 	put_conn(nlh, 3, true);
@@ -370,9 +370,9 @@ static void test_event_policy(void)
 		    "0a0b0c0d/5f9e1010 sf 1 addr id 5 192.168.7.9 from server\n");
 	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
 	put_policy(nlh, NFMPTCP_POLICY_ADD_ADDR_BAD_HMAC, NFMPTCP_ACTION_STRIP);
-	EXPECT_LINE(nlh, false, "[policy] add-addr-bad-hmac drop\n");
+	EXPECT_LINE(nlh, false, "[policy] add-addr-bad-hmac strip\n");
 	EXPECT_LINE(nlh, true, "{\"event\":\"policy\",\"policy\":\"add-addr-bad-hmac\","
-		    "\"action\":\"drop\"}\n");
+		    "\"action\":\"strip\"}\n");
 	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
 	put_policy(nlh, NFMPTCP_POLICY_MP_CAPABLE, NFMPTCP_ACTION_STRIP);
 	EXPECT_LINE(nlh, true, "{\"event\":\"policy\",\"policy\":\"mp-capable\","
@@ -391,7 +391,7 @@ static void test_event_policy_broken(void)
 	EXPECT_LINE(nlh, false, "[policy] ? ?\n");
 	EXPECT_LINE(nlh, true, "{\"event\":\"policy\",\"policy\":null,\"action\":null}\n");
 
-	/* a nest without the action; one without the policy (generic action names) */
+	/* a nest without the action; one without the policy */
 	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
 	put_policy(nlh, NFMPTCP_POLICY_JOIN_NOT_OWNED, -1);
 	EXPECT_LINE(nlh, false, "[policy] join-not-owned ?\n");
@@ -407,10 +407,14 @@ static void test_event_policy_broken(void)
 	EXPECT_LINE(nlh, false, "[policy] policy-200 action-99\n");
 	EXPECT_LINE(nlh, true, "{\"event\":\"policy\",\"policy\":\"policy-200\","
 		    "\"action\":\"action-99\"}\n");
-	/* a known policy with an action outside its set: the generic name */
+	/* a known policy with an action outside its config key's set: named all the same */
 	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
 	put_policy(nlh, NFMPTCP_POLICY_MP_CAPABLE, NFMPTCP_ACTION_REJECT);
 	EXPECT_LINE(nlh, false, "[policy] mp-capable reject\n");
+	/* accept is "accept" in events, though the key calls it "pass" */
+	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
+	put_policy(nlh, NFMPTCP_POLICY_ADD_ADDR, NFMPTCP_ACTION_ACCEPT);
+	EXPECT_LINE(nlh, false, "[policy] add-addr accept\n");
 
 	/* a u32 where a u8 belongs, unknown attributes inside and outside: ignored */
 	nlh = msg_start(0x20, NFMPTCP_EVENT_POLICY);
