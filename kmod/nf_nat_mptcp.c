@@ -11,7 +11,6 @@
 #include <linux/module.h>
 #include <linux/tcp.h>
 #include <net/tcp.h>
-#include <net/checksum.h>
 #include <net/addrconf.h>
 #include <net/route.h>
 #include <net/netfilter/nf_nat.h>
@@ -241,27 +240,6 @@ static int nfmp_nat_expect(struct nf_conn *ct, enum ip_conntrack_dir d,
 	return ret;
 }
 
-/* Replace the TCP options with @opts (same length), fixing the checksum. */
-static bool nfmp_nat_write(struct sk_buff *skb, unsigned int protoff, const u8 *opts,
-			   unsigned int optlen)
-{
-	struct tcphdr *th;
-	__wsum diff;
-	u8 *old;
-
-	if (skb_ensure_writable(skb, protoff + sizeof(*th) + optlen))
-		return false;
-	/* pointers into the skb are stale after skb_ensure_writable() */
-	th = (struct tcphdr *)(skb->data + protoff);
-	old = (u8 *)(th + 1);
-	/* the area starts at an even offset and is a multiple of 4 long */
-	diff = csum_sub(csum_partial(opts, optlen, 0), csum_partial(old, optlen, 0));
-	memcpy(old, opts, optlen);
-	inet_proto_csum_replace_by_diff(&th->check, skb, diff, false,
-					skb->protocol == htons(ETH_P_IPV6));
-	return true;
-}
-
 static void nfmp_nat_record(struct nfmp_kconn *conn, struct nfmp_nat_plan *plan,
 			    struct nfmp_addr_entry *snap)
 {
@@ -383,7 +361,7 @@ static unsigned int nfmp_nat_add_addr(struct sk_buff *skb, unsigned int protoff,
 	/* removal: NOPs in its place, always possible */
 	if (plan.action == NFMP_NAT_DROP)
 		nfmp_opts_replace(opts, optlen, plan.aa.offset, plan.aa.len, NULL, 0);
-	if (!nfmp_nat_write(skb, protoff, opts, optlen)) {
+	if (!nfmp_tcp_opts_write(skb, protoff, opts, optlen)) {
 		/* unwritable: never forward the untranslated option; TCP retransmits */
 		nfmp_stat_inc(nn, NFMPTCP_STAT_ADD_ADDR_DROPPED);
 		memzero_explicit(&plan.hk, sizeof(plan.hk));

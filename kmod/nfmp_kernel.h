@@ -137,6 +137,12 @@ struct nfmp_net {
 		unsigned int	max_conns;
 		unsigned int	max_subflows;
 		bool		join_related;
+		/* policies: enum nfmptcp_action (Documentation/security.rst) */
+		u8		join_action[NFMPTCP_POLICY_JOIN_NOT_OWNED + 1];
+		u32		join_rate;	/* join SYNs per connection per second, 0: any */
+		u8		mp_capable;
+		u8		add_addr;
+		u8		add_addr_bad_hmac;
 	} cfg;
 	u64 __percpu		*stats;		/* NFMPTCP_STAT_* */
 };
@@ -178,6 +184,12 @@ void nfmp_conn_prepare_hmac_once(struct nfmp_kconn *conn);
 #define nfmp_for_each_subflow(conn, ct) \
 	for ((ct) = (conn)->subflows; (ct); (ct) = nfmp_ct_data(ct)->live.next)
 
+/* nfmp_skb.c */
+/* Offset of the TCP header, or -1 (not TCP, IPv6 fragment). */
+int nfmp_tcp_protoff(const struct sk_buff *skb, u8 l3num);
+bool nfmp_tcp_opts_write(struct sk_buff *skb, unsigned int protoff, const u8 *opts,
+			 unsigned int optlen);
+
 /* nfmp_track.c */
 extern struct nf_conntrack_helper nfmp_helper;
 extern bool nfmp_exiting;
@@ -198,5 +210,18 @@ void nfmp_event_join_unknown(struct net *net, const struct nf_conn *ct,
 			     const struct nfmp_subflow *sf, u32 token);
 void nfmp_event_addr(struct net *net, u8 cmd, struct nfmp_kconn *conn,
 		     const struct nfmp_addr_entry *a, u8 sender);
+
+/* What NFMPTCP_EVENT_POLICY reports: @conn and @addr may be NULL. */
+struct nfmp_policy_event {
+	u8			policy;		/* enum nfmptcp_policy */
+	u8			action;		/* enum nfmptcp_action */
+	u32			token;		/* a join's token, or 0 */
+	struct nfmp_kconn	*conn;
+	const struct nf_conn	*ct;
+	const struct nfmp_subflow *sf;
+	const struct nfmp_addr_entry *addr;
+};
+
+void nfmp_event_policy(struct net *net, const struct nfmp_policy_event *pe);
 
 #endif /* _NFMP_KERNEL_H */

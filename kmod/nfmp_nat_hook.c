@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * nfmp_nat_hook.c - the NAT hook pointer of nf_conntrack_mptcp and the
- * symbols nf_nat_mptcp uses; its loading on the first NATed MPTCP subflow.
+ * loading of nf_nat_mptcp on the first NATed MPTCP subflow.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/kmod.h>
 #include <linux/workqueue.h>
-#include <net/ip.h>
-#include <net/ipv6.h>
 
 #include "nfmp_nat_hook.h"
 
@@ -19,29 +17,6 @@ EXPORT_SYMBOL_GPL(nfmp_nat_hook);
 static bool nfmp_nat_autoload __read_mostly = true;
 module_param_named(nat_autoload, nfmp_nat_autoload, bool, 0644);
 MODULE_PARM_DESC(nat_autoload, "load " NFMP_NAT_MODULE " on the first NATed MPTCP subflow");
-
-int nfmp_tcp_protoff(const struct sk_buff *skb, u8 l3num)
-{
-	__be16 frag_off;
-	u8 nexthdr;
-	int off;
-
-	if (l3num == NFPROTO_IPV4) {
-		const struct iphdr *iph = ip_hdr(skb);
-
-		/* an ICMP error quoting the flow carries its conntrack too; fragments: no header */
-		if (iph->protocol != IPPROTO_TCP || (iph->frag_off & htons(IP_OFFSET)))
-			return -1;
-		return skb_network_offset(skb) + ip_hdrlen(skb);
-	}
-	nexthdr = ipv6_hdr(skb)->nexthdr;
-	off = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(struct ipv6hdr),
-			       &nexthdr, &frag_off);
-	if (off < 0 || nexthdr != IPPROTO_TCP || (frag_off & htons(~0x7)))
-		return -1;
-	return off;
-}
-EXPORT_SYMBOL_GPL(nfmp_tcp_protoff);
 
 /* request_module() sleeps: packets only schedule it, once. */
 static void nfmp_nat_load_work(struct work_struct *work)

@@ -2,7 +2,7 @@
 /*
  * nfmp_nat_hook.h - what nf_conntrack_mptcp offers nf_nat_mptcp: the hook
  * through which the NAT half sees ADD_ADDR options leaving a NATed subflow
- * (as nf_nat_ftp_hook does for FTP), and the symbols it may use.
+ * (as nf_nat_ftp_hook does for FTP).
  */
 #ifndef _NFMP_NAT_HOOK_H
 #define _NFMP_NAT_HOOK_H
@@ -23,8 +23,5 @@ typedef unsigned int nfmp_nat_hook_fn(struct sk_buff *skb, unsigned int protoff,
 				      struct nf_conn *ct, enum ip_conntrack_info ctinfo,
 				      struct nfmp_kconn *conn);
 extern nfmp_nat_hook_fn __rcu *nfmp_nat_hook;
-
-/* Offset of the TCP header, or -1 (not TCP, IPv6 fragment). */
-int nfmp_tcp_protoff(const struct sk_buff *skb, u8 l3num);
 
 #endif /* _NFMP_NAT_HOOK_H */

@@ -43,6 +43,30 @@ static const struct nla_policy nfmp_nl_cfg_policy[NFMPTCP_CFG_A_MAX + 1] = {
 	[NFMPTCP_CFG_A_MAX_CONNS]	= NLA_POLICY_FULL_RANGE(NLA_U32, &nfmp_nl_max_conns_range),
 	[NFMPTCP_CFG_A_MAX_SUBFLOWS]	= NLA_POLICY_RANGE(NLA_U32, 1, NFMP_MAX_SUBFLOWS_LIMIT),
 	[NFMPTCP_CFG_A_JOIN_RELATED]	= NLA_POLICY_MAX(NLA_U8, 1),
+	/* which actions each policy takes is checked in nfmp_nl_cfg_action_ok() */
+	[NFMPTCP_CFG_A_JOIN_UNKNOWN_TOKEN] = NLA_POLICY_MAX(NLA_U8, __NFMPTCP_ACTION_MAX - 1),
+	[NFMPTCP_CFG_A_JOIN_BAD_HMAC]	= NLA_POLICY_MAX(NLA_U8, __NFMPTCP_ACTION_MAX - 1),
+	[NFMPTCP_CFG_A_JOIN_OVER_LIMIT]	= NLA_POLICY_MAX(NLA_U8, __NFMPTCP_ACTION_MAX - 1),
+	[NFMPTCP_CFG_A_JOIN_NOT_OWNED]	= NLA_POLICY_MAX(NLA_U8, __NFMPTCP_ACTION_MAX - 1),
+	[NFMPTCP_CFG_A_JOIN_RATE]	= NLA_POLICY_MAX(NLA_U32, NFMPTCP_JOIN_RATE_MAX),
+	[NFMPTCP_CFG_A_MP_CAPABLE]	= NLA_POLICY_MAX(NLA_U8, __NFMPTCP_ACTION_MAX - 1),
+	[NFMPTCP_CFG_A_ADD_ADDR]	= NLA_POLICY_MAX(NLA_U8, __NFMPTCP_ACTION_MAX - 1),
+	[NFMPTCP_CFG_A_ADD_ADDR_BAD_HMAC] = NLA_POLICY_MAX(NLA_U8, __NFMPTCP_ACTION_MAX - 1),
+};
+
+#define NFMP_ACT(a)	BIT(NFMPTCP_ACTION_##a)
+#define NFMP_JOIN_ACTIONS	(NFMP_ACT(ACCEPT) | NFMP_ACT(DROP) | NFMP_ACT(REJECT))
+
+/* The actions each policy attribute takes; 0: not a policy. */
+static const u8 nfmp_nl_cfg_actions[NFMPTCP_CFG_A_MAX + 1] = {
+	[NFMPTCP_CFG_A_JOIN_UNKNOWN_TOKEN]	= NFMP_JOIN_ACTIONS,
+	[NFMPTCP_CFG_A_JOIN_BAD_HMAC]		= NFMP_JOIN_ACTIONS,
+	[NFMPTCP_CFG_A_JOIN_OVER_LIMIT]		= NFMP_JOIN_ACTIONS,
+	[NFMPTCP_CFG_A_JOIN_NOT_OWNED]		= NFMP_JOIN_ACTIONS,
+	[NFMPTCP_CFG_A_MP_CAPABLE]		= NFMP_ACT(ACCEPT) | NFMP_ACT(STRIP),
+	[NFMPTCP_CFG_A_ADD_ADDR]		= NFMP_ACT(ACCEPT) | NFMP_ACT(STRIP) |
+						  NFMP_ACT(STRIP_PRIVATE),
+	[NFMPTCP_CFG_A_ADD_ADDR_BAD_HMAC]	= NFMP_ACT(ACCEPT) | NFMP_ACT(STRIP),
 };
 
 static const struct nla_policy nfmp_nl_conn_get_policy[NFMPTCP_A_TOKEN + 1] = {
@@ -443,8 +467,8 @@ static int nfmp_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(nla_total_size(0) + 2 * nla_total_size(sizeof(u32)) +
-			  nla_total_size(sizeof(u8)), GFP_KERNEL);
+	msg = genlmsg_new(nla_total_size(0) + 3 * nla_total_size(sizeof(u32)) +
+			  8 * nla_total_size(sizeof(u8)), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &nfmp_genl_family, 0, NFMPTCP_CMD_CONFIG_GET);
@@ -454,7 +478,19 @@ static int nfmp_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!nest ||
 	    nla_put_u32(msg, NFMPTCP_CFG_A_MAX_CONNS, READ_ONCE(nn->cfg.max_conns)) ||
 	    nla_put_u32(msg, NFMPTCP_CFG_A_MAX_SUBFLOWS, READ_ONCE(nn->cfg.max_subflows)) ||
-	    nla_put_u8(msg, NFMPTCP_CFG_A_JOIN_RELATED, READ_ONCE(nn->cfg.join_related)))
+	    nla_put_u8(msg, NFMPTCP_CFG_A_JOIN_RELATED, READ_ONCE(nn->cfg.join_related)) ||
+	    nla_put_u8(msg, NFMPTCP_CFG_A_JOIN_UNKNOWN_TOKEN,
+		       READ_ONCE(nn->cfg.join_action[NFMPTCP_POLICY_JOIN_UNKNOWN_TOKEN])) ||
+	    nla_put_u8(msg, NFMPTCP_CFG_A_JOIN_BAD_HMAC,
+		       READ_ONCE(nn->cfg.join_action[NFMPTCP_POLICY_JOIN_BAD_HMAC])) ||
+	    nla_put_u8(msg, NFMPTCP_CFG_A_JOIN_OVER_LIMIT,
+		       READ_ONCE(nn->cfg.join_action[NFMPTCP_POLICY_JOIN_OVER_LIMIT])) ||
+	    nla_put_u8(msg, NFMPTCP_CFG_A_JOIN_NOT_OWNED,
+		       READ_ONCE(nn->cfg.join_action[NFMPTCP_POLICY_JOIN_NOT_OWNED])) ||
+	    nla_put_u32(msg, NFMPTCP_CFG_A_JOIN_RATE, READ_ONCE(nn->cfg.join_rate)) ||
+	    nla_put_u8(msg, NFMPTCP_CFG_A_MP_CAPABLE, READ_ONCE(nn->cfg.mp_capable)) ||
+	    nla_put_u8(msg, NFMPTCP_CFG_A_ADD_ADDR, READ_ONCE(nn->cfg.add_addr)) ||
+	    nla_put_u8(msg, NFMPTCP_CFG_A_ADD_ADDR_BAD_HMAC, READ_ONCE(nn->cfg.add_addr_bad_hmac)))
 		goto nomem;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -470,12 +506,20 @@ nomem:
  * value is read locklessly by the packet path, hence WRITE_ONCE; a new limit
  * applies to connections and subflows created afterwards.
  */
+static void nfmp_nl_cfg_set_u8(const struct nlattr *a, u8 *val)
+{
+	if (a)
+		WRITE_ONCE(*val, nla_get_u8(a));
+}
+
 static int nfmp_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfmp_net *nn = nfmp_pernet(genl_info_net(info));
 	struct nlattr *tb[NFMPTCP_CFG_A_MAX + 1];
+	struct nfmp_config *cfg = &nn->cfg;
 	struct nlattr *attr;
-	int err;
+	bool any = false;
+	int err, i;
 
 	if (GENL_REQ_ATTR_CHECK(info, NFMPTCP_A_CONFIG))
 		return -EINVAL;
@@ -483,18 +527,41 @@ static int nfmp_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	err = nla_parse_nested(tb, NFMPTCP_CFG_A_MAX, attr, nfmp_nl_cfg_policy, info->extack);
 	if (err)
 		return err;
-	if (!tb[NFMPTCP_CFG_A_MAX_CONNS] && !tb[NFMPTCP_CFG_A_MAX_SUBFLOWS] &&
-	    !tb[NFMPTCP_CFG_A_JOIN_RELATED]) {
+	/* all or nothing: check every value before changing any */
+	for (i = 1; i <= NFMPTCP_CFG_A_MAX; i++) {
+		if (!tb[i])
+			continue;
+		any = true;
+		if (nfmp_nl_cfg_actions[i] && !(nfmp_nl_cfg_actions[i] & BIT(nla_get_u8(tb[i])))) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[i],
+					    "action not available for this policy");
+			return -EINVAL;
+		}
+	}
+	if (!any) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no configuration value given");
 		return -EINVAL;
 	}
 
 	if (tb[NFMPTCP_CFG_A_MAX_CONNS])
-		WRITE_ONCE(nn->cfg.max_conns, nla_get_u32(tb[NFMPTCP_CFG_A_MAX_CONNS]));
+		WRITE_ONCE(cfg->max_conns, nla_get_u32(tb[NFMPTCP_CFG_A_MAX_CONNS]));
 	if (tb[NFMPTCP_CFG_A_MAX_SUBFLOWS])
-		WRITE_ONCE(nn->cfg.max_subflows, nla_get_u32(tb[NFMPTCP_CFG_A_MAX_SUBFLOWS]));
+		WRITE_ONCE(cfg->max_subflows, nla_get_u32(tb[NFMPTCP_CFG_A_MAX_SUBFLOWS]));
 	if (tb[NFMPTCP_CFG_A_JOIN_RELATED])
-		WRITE_ONCE(nn->cfg.join_related, nla_get_u8(tb[NFMPTCP_CFG_A_JOIN_RELATED]));
+		WRITE_ONCE(cfg->join_related, nla_get_u8(tb[NFMPTCP_CFG_A_JOIN_RELATED]));
+	nfmp_nl_cfg_set_u8(tb[NFMPTCP_CFG_A_JOIN_UNKNOWN_TOKEN],
+			   &cfg->join_action[NFMPTCP_POLICY_JOIN_UNKNOWN_TOKEN]);
+	nfmp_nl_cfg_set_u8(tb[NFMPTCP_CFG_A_JOIN_BAD_HMAC],
+			   &cfg->join_action[NFMPTCP_POLICY_JOIN_BAD_HMAC]);
+	nfmp_nl_cfg_set_u8(tb[NFMPTCP_CFG_A_JOIN_OVER_LIMIT],
+			   &cfg->join_action[NFMPTCP_POLICY_JOIN_OVER_LIMIT]);
+	nfmp_nl_cfg_set_u8(tb[NFMPTCP_CFG_A_JOIN_NOT_OWNED],
+			   &cfg->join_action[NFMPTCP_POLICY_JOIN_NOT_OWNED]);
+	if (tb[NFMPTCP_CFG_A_JOIN_RATE])
+		WRITE_ONCE(cfg->join_rate, nla_get_u32(tb[NFMPTCP_CFG_A_JOIN_RATE]));
+	nfmp_nl_cfg_set_u8(tb[NFMPTCP_CFG_A_MP_CAPABLE], &cfg->mp_capable);
+	nfmp_nl_cfg_set_u8(tb[NFMPTCP_CFG_A_ADD_ADDR], &cfg->add_addr);
+	nfmp_nl_cfg_set_u8(tb[NFMPTCP_CFG_A_ADD_ADDR_BAD_HMAC], &cfg->add_addr_bad_hmac);
 	return 0;
 }
 
@@ -624,6 +691,36 @@ void nfmp_event_addr(struct net *net, u8 cmd, struct nfmp_kconn *conn,
 		return;
 	}
 	nfmp_nl_event_send(net, skb, hdr);
+}
+
+void nfmp_event_policy(struct net *net, const struct nfmp_policy_event *pe)
+{
+	struct nlattr *nest;
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!nfmp_nl_event_wanted(net))
+		return;
+	skb = nfmp_nl_event_new(nla_total_size(0) + 2 * nla_total_size(sizeof(u8)) +
+				nfmp_nl_conn_summary_size() + nfmp_nl_subflow_size() +
+				nfmp_nl_addr_size(), NFMPTCP_EVENT_POLICY, &hdr);
+	if (!skb)
+		return;
+	nest = nla_nest_start(skb, NFMPTCP_A_POLICY);
+	if (!nest ||
+	    nla_put_u8(skb, NFMPTCP_POLICY_A_POLICY, pe->policy) ||
+	    nla_put_u8(skb, NFMPTCP_POLICY_A_ACTION, pe->action))
+		goto fail;
+	nla_nest_end(skb, nest);
+	if ((pe->conn && nfmp_nl_event_put_conn(skb, pe->conn)) ||
+	    nfmp_nl_put_subflow(skb, NFMPTCP_A_SUBFLOW, pe->ct, pe->sf, pe->token) ||
+	    (pe->addr && nfmp_nl_put_addr(skb, NFMPTCP_A_ADDR, pe->addr)))
+		goto fail;
+	nfmp_nl_event_send(net, skb, hdr);
+	return;
+
+fail:
+	nlmsg_free(skb);
 }
 
 /* ---- family --------------------------------------------------------------- */

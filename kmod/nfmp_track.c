@@ -15,7 +15,9 @@
 #include <net/netfilter/nf_conntrack_core.h>
 
 #include "nfmp_kernel.h"
+#include "nfmp_enforce.h"
 #include "nfmp_nat_hook.h"
+#include "core/nfmp_policy.h"
 
 /*
  * True while the per-netns state may not exist: before module init has
@@ -35,6 +37,7 @@ bool nfmp_exiting __read_mostly = true;
 struct nfmp_seg {
 	u8	opts[MAX_TCP_OPTION_SPACE];
 	unsigned int optlen;
+	unsigned int protoff;
 	struct nfmp_pkt pkt;
 	struct nfmp_opts parsed;	/* pkt.opts points here once parsed */
 };
@@ -61,6 +64,7 @@ static bool nfmp_read_segment(const struct sk_buff *skb, const struct nf_conn *c
 	if (thlen < sizeof(*th) || protoff + thlen > skb->len)
 		return false;
 
+	seg->protoff = protoff;
 	seg->optlen = thlen - sizeof(*th);
 	opts = skb_header_pointer(skb, protoff + sizeof(*th), seg->optlen, seg->opts);
 	if (!opts)
@@ -129,49 +133,62 @@ static bool nfmp_join_dest_owned(const struct nfmp_kconn *conn, int owner,
 }
 
 /*
- * Joins to a known connection become RELATED to one of its subflows, the way
- * an expectation would make them, so `ct state related` admits a subflow the
- * server opens toward the client. A real expectation cannot be used: the
+ * Admit a join SYN to a known connection, or say which policy objects to it
+ * (NFMPTCP_POLICY_JOIN_NOT_OWNED, _JOIN_RATE, _JOIN_OVER_LIMIT; -1: none).
+ *
+ * An admitted join becomes RELATED to one of the connection's subflows, the
+ * way an expectation would make it, so `ct state related` admits a subflow
+ * the server opens toward the client. A real expectation cannot be used: the
  * join's 5-tuple is not known in advance and only its token identifies it.
  * Called on the unconfirmed conntrack of the join SYN, under rcu_read_lock().
  */
-static void nfmp_join_make_related(struct nfmp_net *nn, struct sk_buff *skb, struct nf_conn *ct,
-				   struct nfmp_ct_data *data, struct nfmp_kconn *conn, int owner)
+static int nfmp_join_admit(struct nfmp_net *nn, struct sk_buff *skb, struct nf_conn *ct,
+			   struct nfmp_ct_data *data, struct nfmp_kconn *conn, int owner)
 {
+	/* nf_nat_mptcp's expectation: it was set up from the owner's announcement */
+	bool expected = ct->master;
+	u32 rate = READ_ONCE(nn->cfg.join_rate);
 	struct nf_conn *master = NULL, *sub;
-	bool owned = false, room;
+	int why = -1;
+	bool usable;
 
-	if (!READ_ONCE(nn->cfg.join_related) || ct->master || owner < 0)
-		return;
+	if (owner < 0)
+		return -1;
 
 	spin_lock_bh(&nn->lock);
-	if (!conn->dead) {
-		spin_lock(&conn->lock);
-		owned = conn->pc.state != NFMP_CONN_FALLBACK &&
-			conn->pc.state != NFMP_CONN_CLOSED &&
-			nfmp_join_dest_owned(conn, owner, ct);
-		spin_unlock(&conn->lock);
+	if (conn->dead) {
+		spin_unlock_bh(&nn->lock);
+		return -1;
 	}
+	spin_lock(&conn->lock);
+	usable = conn->pc.state != NFMP_CONN_FALLBACK && conn->pc.state != NFMP_CONN_CLOSED;
+	if (usable && !expected && !nfmp_join_dest_owned(conn, owner, ct))
+		why = NFMPTCP_POLICY_JOIN_NOT_OWNED;
+	else if (usable && !nfmp_join_rate_admit(&conn->pc, jiffies_to_msecs(jiffies), rate))
+		why = NFMPTCP_POLICY_JOIN_RATE;
+	spin_unlock(&conn->lock);
+	if (!usable)
+		goto out;	/* the endpoint refuses it itself; nothing to admit */
+
 	/*
 	 * Bounded admission: a token is sent in clear, so joins carrying it
 	 * (spoofed sources, say) get in only while the connection has free
 	 * subflow slots, counting those admitted and not answered yet.
 	 */
-	if (owned && conn->npending &&
+	if (conn->npending &&
 	    time_after32((u32)jiffies, conn->pending_stamp + NFMP_JOIN_PENDING_TTL))
 		conn->npending = 0;
-	room = conn->nsubflows + conn->npending < READ_ONCE(nn->cfg.max_subflows);
-	if (owned && !room) {
+	if (why < 0 && conn->nsubflows + conn->npending >= READ_ONCE(nn->cfg.max_subflows)) {
 		nfmp_stat_inc(nn, NFMPTCP_STAT_JOIN_RELATED_FULL);
-		owned = false;
+		why = NFMPTCP_POLICY_JOIN_OVER_LIMIT;
 	}
+	if (why >= 0 || expected || !READ_ONCE(nn->cfg.join_related))
+		goto out;
 	/*
 	 * A master that is not itself RELATED keeps master chains one deep:
 	 * nf_ct_destroy() puts masters recursively.
 	 */
 	nfmp_for_each_subflow(conn, sub) {
-		if (!owned)
-			break;
 		master = sub->master ?: sub;
 		if (refcount_inc_not_zero(&master->ct_general.use))
 			break;
@@ -182,17 +199,19 @@ static void nfmp_join_make_related(struct nfmp_net *nn, struct sk_buff *skb, str
 		conn->pending_stamp = (u32)jiffies;
 		data->embryo.admitted = 1;
 	}
+out:
 	spin_unlock_bh(&nn->lock);
 	if (!master)
-		return;
+		return why;
 
 	ct->master = master;	/* reference dropped by nf_ct_destroy() */
 	__set_bit(IPS_EXPECTED_BIT, &ct->status);
 	nf_ct_set(skb, ct, IP_CT_RELATED);
 	nfmp_stat_inc(nn, NFMPTCP_STAT_JOIN_RELATED);
+	return -1;
 }
 
-/* Did nfmp_join_make_related() (or an expectation) make this join RELATED? */
+/* Did nfmp_join_admit() (or an expectation) make this join RELATED? */
 static bool nfmp_join_is_related(const struct nf_conn *ct)
 {
 	return ct->master && test_bit(IPS_EXPECTED_BIT, &ct->status);
@@ -226,39 +245,47 @@ static void nfmp_join_withdraw(struct nfmp_net *nn, struct nf_conn *ct)
 /*
  * First packet of a conntrack (not confirmed yet): if it is an MPTCP SYN,
  * attach our helper and remember what the SYN said. Nothing is linked yet.
+ * Returns the packet's verdict: policies may refuse a join or strip MP_CAPABLE.
  */
-static void nfmp_track_syn(struct net *net, struct nfmp_net *nn, struct sk_buff *skb,
-			   struct nf_conn *ct, struct nfmp_seg *seg, bool helper_attached)
+static unsigned int nfmp_track_syn(struct net *net, struct nfmp_net *nn,
+				   const struct nfmp_enforce_pkt *p, struct nfmp_seg *seg,
+				   bool helper_attached)
 {
+	struct nf_conn *ct = p->ct;
 	struct nfmp_kconn *cands[NFMP_TOKEN_CANDIDATES];
 	struct nf_conn_help *help;
 	struct nfmp_ct_data *data;
 	struct nfmp_opts *opts = &seg->parsed;
 	struct nfmp_result res = {};
 	unsigned int n;
-	int receiver = -1;
+	int receiver = -1, why;
 
 	if ((seg->pkt.tcp_flags & (NFMP_TCP_SYN | NFMP_TCP_ACK | NFMP_TCP_RST)) != NFMP_TCP_SYN)
-		return;
+		return NF_ACCEPT;
 	if (!nfmp_has_mptcp_option(seg->opts, seg->optlen))
-		return;
+		return NF_ACCEPT;
 	nfmp_parse_options(seg->opts, seg->optlen, seg->pkt.tcp_flags, NFMP_VERSION_UNKNOWN, opts);
 	nfmp_count_malformed(nn, opts);
 	seg->pkt.opts = opts;
 
+	/* the connection falls back to TCP: nothing to track */
+	if ((opts->present & NFMP_SUBTYPE_BIT(NFMP_MP_CAPABLE)) &&
+	    READ_ONCE(nn->cfg.mp_capable) == NFMPTCP_ACTION_STRIP)
+		return nfmp_enforce_mpc_strip(net, nn, p, seg->opts, seg->optlen);
+
 	/* A full table is dealt with at commit time, where early drop can make room. */
 	if (!(opts->present & (NFMP_SUBTYPE_BIT(NFMP_MP_CAPABLE) | NFMP_SUBTYPE_BIT(NFMP_MP_JOIN))))
-		return;
+		return NF_ACCEPT;
 
 	if (helper_attached) {
 		help = nfct_help(ct);
 		if (!help)
-			return;
+			return NF_ACCEPT;
 	} else {
 		help = nf_ct_helper_ext_add(ct, GFP_ATOMIC);
 		if (!help) {
 			nfmp_stat_inc(nn, NFMPTCP_STAT_ALLOC_FAIL);
-			return;
+			return NF_ACCEPT;
 		}
 		rcu_assign_pointer(help->helper, &nfmp_helper);
 	}
@@ -274,7 +301,7 @@ static void nfmp_track_syn(struct net *net, struct nfmp_net *nn, struct sk_buff 
 			data->embryo.has_key = 1;
 		}
 		data->phase = NFMP_PHASE_EMBRYO_MPC;
-		return;
+		return NF_ACCEPT;
 	}
 
 	/* MP_JOIN SYN: the token names the receiving end (RFC 8684 §3.2). */
@@ -286,12 +313,17 @@ static void nfmp_track_syn(struct net *net, struct nfmp_net *nn, struct sk_buff 
 		receiver = nfmp_conn_token_owner(&cands[0]->pc, opts->join.token);
 		nfmp_join_start(&cands[0]->pc, &data->sf, receiver, &seg->pkt, &res);
 		spin_unlock_bh(&cands[0]->lock);
-		nfmp_join_make_related(nn, skb, ct, data, cands[0], receiver);
-	} else {
-		nfmp_join_start(NULL, &data->sf, -1, &seg->pkt, &res);
-		nfmp_stat_inc(nn, NFMPTCP_STAT_JOIN_UNKNOWN_TOKEN);
-		nfmp_event_join_unknown(net, ct, &data->sf, opts->join.token);
+		why = nfmp_join_admit(nn, p->skb, ct, data, cands[0], receiver);
+		if (why < 0)
+			return NF_ACCEPT;
+		return nfmp_enforce_join(net, nn, p, why, cands[0], &data->sf,
+					 opts->join.token, false);
 	}
+	nfmp_join_start(NULL, &data->sf, -1, &seg->pkt, &res);
+	nfmp_stat_inc(nn, NFMPTCP_STAT_JOIN_UNKNOWN_TOKEN);
+	nfmp_event_join_unknown(net, ct, &data->sf, opts->join.token);
+	return nfmp_enforce_join(net, nn, p, NFMPTCP_POLICY_JOIN_UNKNOWN_TOKEN, NULL, &data->sf,
+				 opts->join.token, false);
 }
 
 /* Pick, among connections sharing the token, the one whose keys sign this SYN/ACK. */
@@ -514,11 +546,14 @@ static void nfmp_note_echo(struct nfmp_kconn *conn, const struct nfmp_add_addr *
 	}
 }
 
-/* Run one packet of a live subflow through the engine. */
-static void nfmp_track_live(struct net *net, struct nfmp_net *nn, struct nf_conn *ct,
-			    struct nfmp_ct_data *data, struct nfmp_kconn *conn,
-			    struct nfmp_seg *seg)
+/* Run one packet of a live subflow through the engine; returns its verdict. */
+static unsigned int nfmp_track_live(struct net *net, struct nfmp_net *nn,
+				    const struct nfmp_enforce_pkt *p, struct nfmp_ct_data *data,
+				    struct nfmp_kconn *conn, struct nfmp_seg *seg)
 {
+	struct nf_conn *ct = p->ct;
+	unsigned int verdict = NF_ACCEPT;
+	bool strip_announced = false;
 	struct nfmp_addr_entry addr = {};
 	struct nfmp_result res = {};
 	const struct nfmp_opts *opts = &seg->parsed;
@@ -533,8 +568,10 @@ static void nfmp_track_live(struct net *net, struct nfmp_net *nn, struct nf_conn
 	ev = res.events;
 	if (ev & (NFMP_EV_ADDR_ANNOUNCED | NFMP_EV_ADD_ADDR_BAD_HMAC))
 		nfmp_addr_from_option(&opts->add_addr, res.sender, &addr);
-	if (ev & NFMP_EV_ADDR_ANNOUNCED)
+	if (ev & NFMP_EV_ADDR_ANNOUNCED) {
+		strip_announced = READ_ONCE(nn->cfg.add_addr) == NFMPTCP_ACTION_STRIP;
 		nfmp_note_addr(conn, &addr);
+	}
 	if (ev & NFMP_EV_ADDR_ECHOED)
 		nfmp_note_echo(conn, &opts->add_addr, res.sender);
 	if (ev & NFMP_EV_ADDR_REMOVED)
@@ -546,8 +583,13 @@ static void nfmp_track_live(struct net *net, struct nfmp_net *nn, struct nf_conn
 	/* A key learned (the server's comes alone on the SYN/ACK): index its token. */
 	if (unlikely((READ_ONCE(conn->pc.flags) & NFMP_CONN_F_KEYS) != READ_ONCE(conn->hashed)))
 		nfmp_conn_hash_tokens(nn, conn);
-	if (likely(!ev))
-		return;
+	if (likely(!ev)) {
+		/* a join refused for its HMAC stays refused; resets tear it down */
+		if (unlikely(sf_snap.verdict == NFMP_VERDICT_BAD_HMAC) &&
+		    !(seg->pkt.tcp_flags & NFMP_TCP_RST))
+			return nfmp_enforce_bad_hmac_subflow(nn);
+		return NF_ACCEPT;
+	}
 
 	if (ev & NFMP_EV_KEYS_LEARNED)
 		nfmp_conn_prepare_hmac_once(conn);
@@ -561,8 +603,14 @@ static void nfmp_track_live(struct net *net, struct nfmp_net *nn, struct nf_conn
 	if (ev & NFMP_EV_JOIN_BAD_HMAC) {
 		nfmp_stat_inc(nn, NFMPTCP_STAT_JOIN_BAD_HMAC);
 		nfmp_event_subflow(net, NFMPTCP_EVENT_JOIN_INVALID, conn, ct, &sf_snap);
+		/* the SYN went through: a reject resets both ends */
+		verdict = nfmp_enforce_join(net, nn, p, NFMPTCP_POLICY_JOIN_BAD_HMAC, conn,
+					    &sf_snap, 0, true);
 		if (nfmp_join_is_related(ct))
 			nfmp_join_withdraw(nn, ct);
+	} else if (unlikely(sf_snap.verdict == NFMP_VERDICT_BAD_HMAC) &&
+		   !(seg->pkt.tcp_flags & NFMP_TCP_RST)) {
+		verdict = nfmp_enforce_bad_hmac_subflow(nn);
 	}
 	if (ev & NFMP_EV_ADDR_ANNOUNCED) {
 		nfmp_stat_inc(nn, NFMPTCP_STAT_ADD_ADDR_SEEN);
@@ -571,7 +619,17 @@ static void nfmp_track_live(struct net *net, struct nfmp_net *nn, struct nf_conn
 	if (ev & NFMP_EV_ADD_ADDR_BAD_HMAC) {
 		nfmp_stat_inc(nn, NFMPTCP_STAT_ADD_ADDR_BAD_HMAC);
 		nfmp_event_addr(net, NFMPTCP_EVENT_ADD_ADDR_BAD_HMAC, conn, &addr, res.sender);
+		if (verdict == NF_ACCEPT &&
+		    READ_ONCE(nn->cfg.add_addr_bad_hmac) == NFMPTCP_ACTION_STRIP)
+			verdict = nfmp_enforce_add_addr_strip(net, nn, p,
+							      NFMPTCP_POLICY_ADD_ADDR_BAD_HMAC,
+							      conn, seg->opts, seg->optlen,
+							      &opts->add_addr, res.sender);
 	}
+	if (strip_announced && verdict == NF_ACCEPT)
+		verdict = nfmp_enforce_add_addr_strip(net, nn, p, NFMPTCP_POLICY_ADD_ADDR, conn,
+						      seg->opts, seg->optlen, &opts->add_addr,
+						      res.sender);
 	if (ev & NFMP_EV_ADDR_REMOVED) {
 		unsigned int i;
 
@@ -586,28 +644,29 @@ static void nfmp_track_live(struct net *net, struct nfmp_net *nn, struct nf_conn
 		nfmp_stat_inc(nn, NFMPTCP_STAT_FALLBACK);
 		nfmp_event_conn(net, NFMPTCP_EVENT_FALLBACK, conn);
 	}
+	return verdict;
 }
 
-static void nfmp_track(struct net *net, struct sk_buff *skb, struct nf_conn *ct,
-		       enum ip_conntrack_info ctinfo, bool helper_attached)
+static unsigned int nfmp_track(struct net *net, struct sk_buff *skb, struct nf_conn *ct,
+			       enum ip_conntrack_info ctinfo, bool helper_attached)
 {
 	struct nfmp_net *nn = nfmp_pernet(net);
+	struct nfmp_enforce_pkt p = { .skb = skb, .ct = ct, .ctinfo = ctinfo };
 	struct nfmp_ct_data *data;
 	struct nfmp_kconn *conn;
 	struct nfmp_seg seg;
 	bool withdraw = false;
 
 	if (!nfmp_read_segment(skb, ct, ctinfo, &seg))
-		return;
+		return NF_ACCEPT;
+	p.protoff = seg.protoff;
 
-	if (!nf_ct_is_confirmed(ct)) {
-		nfmp_track_syn(net, nn, skb, ct, &seg, helper_attached);
-		return;
-	}
+	if (!nf_ct_is_confirmed(ct))
+		return nfmp_track_syn(net, nn, &p, &seg, helper_attached);
 
 	/* killed by conntrack on this very packet (e.g. a RST in SYN_SENT) */
 	if (unlikely(nf_ct_is_dying(ct)))
-		return;
+		return NF_ACCEPT;
 
 	data = nfmp_ct_data(ct);
 	/* pairs with smp_store_release() in nfmp_subflow_link(): live.conn is set */
@@ -623,17 +682,17 @@ static void nfmp_track(struct net *net, struct sk_buff *skb, struct nf_conn *ct,
 		 */
 		if ((seg.pkt.tcp_flags & (NFMP_TCP_SYN | NFMP_TCP_ACK | NFMP_TCP_RST)) !=
 		    (NFMP_TCP_SYN | NFMP_TCP_ACK) || seg.pkt.dir != NFMP_DIR_REPLY)
-			return;
+			return NF_ACCEPT;
 		conn = nfmp_commit(net, nn, ct, data, &seg, &withdraw);
 		if (withdraw)
 			nfmp_join_withdraw(nn, ct);
 		if (!conn || withdraw)
-			return;
+			return NF_ACCEPT;
 		break;
 	default:
-		return;
+		return NF_ACCEPT;
 	}
-	nfmp_track_live(net, nn, ct, data, conn, &seg);
+	return nfmp_track_live(net, nn, &p, data, conn, &seg);
 }
 
 static unsigned int nfmp_nat_untracked(struct sk_buff *skb, struct nf_conn *ct,
@@ -685,26 +744,38 @@ static unsigned int nfmp_hook(void *priv, struct sk_buff *skb, const struct nf_h
 	/* looped back: OUTPUT already saw it (checked off the fast path) */
 	if (state->hook == NF_INET_PRE_ROUTING && nf_is_loopback_packet(skb))
 		return NF_ACCEPT;
-	nfmp_track(state->net, skb, ct, ctinfo, false);
-	return NF_ACCEPT;
+	return nfmp_track(state->net, skb, ct, ctinfo, false);
 }
 
-/* A NATed subflow: hand its ADD_ADDR options to nf_nat_mptcp (under RCU). */
+/*
+ * A NATed subflow: hand its ADD_ADDR options to nf_nat_mptcp (under RCU),
+ * then hold what leaves through the NAT to the add-addr policy.
+ */
 static int nfmp_helper_nat(struct sk_buff *skb, unsigned int protoff, struct nf_conn *ct,
 			   enum ip_conntrack_info ctinfo, struct nf_conn_help *help)
 {
 	struct nfmp_ct_data *data = (struct nfmp_ct_data *)help->data;
 	nfmp_nat_hook_fn *nat = rcu_dereference(nfmp_nat_hook);
+	struct nfmp_net *nn = nfmp_pernet(nf_ct_net(ct));
 	struct nfmp_kconn *conn = NULL;
+	unsigned int verdict = NF_ACCEPT;
 
-	if (!nat) {
-		nfmp_nat_request_module();
-		return NF_ACCEPT;
-	}
 	/* pairs with smp_store_release() in nfmp_subflow_link(); RCU keeps conn */
 	if (smp_load_acquire(&data->phase) == NFMP_PHASE_LIVE)
 		conn = data->live.conn;
-	return nat(skb, protoff, ct, ctinfo, conn);
+	if (nat)
+		verdict = nat(skb, protoff, ct, ctinfo, conn);
+	else
+		nfmp_nat_request_module();
+	if (verdict == NF_ACCEPT && conn &&
+	    READ_ONCE(nn->cfg.add_addr) == NFMPTCP_ACTION_STRIP_PRIVATE) {
+		struct nfmp_enforce_pkt p = {
+			.skb = skb, .protoff = protoff, .ct = ct, .ctinfo = ctinfo,
+		};
+
+		verdict = nfmp_enforce_add_addr_private(nf_ct_net(ct), nn, &p, conn);
+	}
+	return verdict;
 }
 
 /*
@@ -727,7 +798,7 @@ static int nfmp_helper_help(struct sk_buff *skb, unsigned int protoff, struct nf
 		return NF_ACCEPT;
 	if (!nf_ct_is_confirmed(ct)) {
 		if (READ_ONCE(((struct nfmp_ct_data *)help->data)->phase) == NFMP_PHASE_NONE)
-			nfmp_track(nf_ct_net(ct), skb, ct, ctinfo, true);
+			return nfmp_track(nf_ct_net(ct), skb, ct, ctinfo, true);
 		return NF_ACCEPT;
 	}
 	if (unlikely(ct->status & IPS_NAT_MASK))

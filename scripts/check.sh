@@ -14,7 +14,7 @@
 #   6. selftests/*.sh inside one VM boot (selftests/run-tests) on $KVER
 #   7. the other kernel (first of `scripts/kver.sh others`, 6.12 here; or
 #      NFM_ALT_KVER; "none" to leave out): module build W=1 in .check/, then
-#      the tracking, netlink, NAT and nft VM tests ($NFM_ALT_TESTS) on it,
+#      the tracking, netlink, NAT, nft and policy VM tests ($NFM_ALT_TESTS) on it,
 #      their TAP names prefixed "[KVER]"
 set -uo pipefail
 
@@ -130,7 +130,7 @@ else
 		scripts/build-modules.sh "$alt" "$OUT/build-$alt"; then
 		if [ -z "${NFM_ALT_TESTS:-}" ]; then
 			NFM_ALT_TESTS=$(cd selftests && ls mptcp_transfer.sh track_*.sh netlink_*.sh \
-				nat_*.sh nft_*.sh 2>/dev/null | tr '\n' ' ')
+				nat_*.sh nft_*.sh policy_*.sh 2>/dev/null | tr '\n' ' ')
 		fi
 		echo "# --- selftests in the VM on $alt: $NFM_ALT_TESTS"
 		mkdir -p "$OUT/vm-results-$alt"

@@ -240,6 +240,11 @@ nfm_topo_setup() {
 	_nfm_link "$s" s2 10.0.4.1 fd00:4::1 "$r" r4 10.0.4.254 fd00:4::254 || return 1
 
 	ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 >/dev/null
+	# An ADD_ADDR the receiver drops (PAWS, when a busy box delayed it
+	# behind later ACKs) is retransmitted after 1 s, not 120: joins to
+	# announced addresses then come within a test's patience.
+	ip netns exec "$c" sysctl -qw net.mptcp.add_addr_timeout=1 || return 1
+	ip netns exec "$s" sysctl -qw net.mptcp.add_addr_timeout=1 || return 1
 
 	# default via the first link, per-source tables for the second one
 	ip -n "$c" route add default via 10.0.1.254 dev c1

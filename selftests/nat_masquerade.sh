@@ -14,10 +14,6 @@ nfm_require_cmd ip nft jq nstat mptcp_xfer nfmptcp
 
 OUT=10.0.3.254
 nfm_topo_setup --no-subflow || { nfm_fail "topology" "setup failed"; nfm_exit; }
-# An announcement the receiver drops (PAWS, when the box delayed it behind
-# later ACKs under load) is retransmitted after add_addr_timeout: 1 s, not 120.
-nfm_ns_exec client sysctl -qw net.mptcp.add_addr_timeout=1 ||
-	{ nfm_fail "topology" "net.mptcp.add_addr_timeout"; nfm_exit; }
 nfm_ns_exec client ip mptcp endpoint add 10.0.2.1 dev c2 signal port 10100
 for n in 10.0.1.0/24 10.0.2.0/24; do
 	nfm_ns_exec server ip route add blackhole "$n"

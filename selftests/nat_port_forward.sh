@@ -16,10 +16,6 @@ nfm_require_cmd ip nft jq nstat mptcp_xfer nfmptcp
 
 PUB=10.0.1.254
 nfm_topo_setup --no-subflow --signal || { nfm_fail "topology" "setup failed"; nfm_exit; }
-# An announcement the receiver drops (PAWS, when the box delayed it behind
-# later ACKs under load) is retransmitted after add_addr_timeout: 1 s, not 120.
-nfm_ns_exec server sysctl -qw net.mptcp.add_addr_timeout=1 ||
-	{ nfm_fail "topology" "net.mptcp.add_addr_timeout"; nfm_exit; }
 for n in 10.0.3.0/24 10.0.4.0/24; do
 	nfm_ns_exec client ip route add blackhole "$n"
 	nfm_ns_exec client ip route add blackhole "$n" table 102

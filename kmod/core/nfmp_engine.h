@@ -68,6 +68,7 @@ struct nfmp_conn {
 	u8	state;		/* enum nfmp_conn_state */
 	u8	flags;		/* NFMP_CONN_F_* */
 	u8	end_reason;	/* enum nfmp_end_reason */
+	u32	join_tat;	/* nfmp_join_rate_admit()'s clock, ms (nfmp_policy.h) */
 	/*
 	 * Optional precomputed HMAC states, hk[s] keyed with key[s] ‖ key[!s]
 	 * (s = sender of an ADD_ADDR or opener of a join). NULL: computed on demand.

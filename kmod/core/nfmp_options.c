@@ -347,6 +347,26 @@ bool nfmp_has_mptcp_option(const u8 *opts, unsigned int len)
 	return false;
 }
 
+unsigned int nfmp_opts_strip(u8 *opts, unsigned int len, u32 subtypes)
+{
+	unsigned int i = 0, olen, n = 0;
+
+	while (i < len && opts[i] != NFMP_TCPOPT_EOL) {
+		olen = nfmp_tcpopt_len(opts + i, len - i);
+		if (!olen)
+			break;
+		/* a 2-byte MPTCP option has no subtype: only "all" takes it */
+		if (opts[i] == NFMP_TCPOPT_MPTCP &&
+		    (subtypes == NFMP_STRIP_ALL ||
+		     (olen > 2 && (subtypes & NFMP_SUBTYPE_BIT(opts[i + 2] >> 4))))) {
+			memset(opts + i, NFMP_TCPOPT_NOP, olen);
+			n++;
+		}
+		i += olen;
+	}
+	return n;
+}
+
 int nfmp_parse_options(const u8 *opts, unsigned int len, u8 tcp_flags, u8 version,
 		       struct nfmp_opts *out)
 {

@@ -170,6 +170,14 @@ bool nfmp_has_mptcp_option(const u8 *opts, unsigned int len);
 int nfmp_parse_options(const u8 *opts, unsigned int len, u8 tcp_flags, u8 version,
 		       struct nfmp_opts *out);
 
+/*
+ * Replace every MPTCP option whose subtype is in @subtypes (NFMP_SUBTYPE_BIT
+ * bits) with NOPs, in place; the length of the area does not change. Stops
+ * where parsing would. Returns the number of options removed.
+ */
+#define NFMP_STRIP_ALL	0xffffffffu	/* every MPTCP option, even malformed ones */
+unsigned int nfmp_opts_strip(u8 *opts, unsigned int len, u32 subtypes);
+
 const char *nfmp_subtype_name(unsigned int subtype);
 
 #endif /* _NFMP_OPTIONS_H */

@@ -48,6 +48,7 @@ enum nfmptcp_attr {
 	NFMPTCP_A_CONFIG,		/* nest: nfmptcp_config_attr */
 	NFMPTCP_A_SUBFLOW,		/* nest: nfmptcp_sf_attr (events) */
 	NFMPTCP_A_ADDR,			/* nest: nfmptcp_addr_attr (events) */
+	NFMPTCP_A_POLICY,		/* nest: nfmptcp_policy_attr (NFMPTCP_EVENT_POLICY) */
 	__NFMPTCP_A_MAX
 };
 
@@ -193,6 +194,19 @@ enum nfmptcp_stat {
 	NFMPTCP_STAT_EARLY_DROP,	/* half-open connections evicted for a new one */
 	NFMPTCP_STAT_JOIN_RELATED_FULL,	/* join SYNs not made RELATED: no free subflow slot */
 	NFMPTCP_STAT_JOIN_WITHDRAWN,	/* RELATED joins killed: bad HMAC, over the limit, orphan */
+	/* policies that acted (an action other than accept/pass), by policy ... */
+	NFMPTCP_STAT_POLICY_JOIN_UNKNOWN_TOKEN,
+	NFMPTCP_STAT_POLICY_JOIN_BAD_HMAC,
+	NFMPTCP_STAT_POLICY_JOIN_OVER_LIMIT,
+	NFMPTCP_STAT_POLICY_JOIN_NOT_OWNED,
+	NFMPTCP_STAT_POLICY_JOIN_RATE,		/* over join-rate: join-over-limit's action */
+	NFMPTCP_STAT_POLICY_MP_CAPABLE,
+	NFMPTCP_STAT_POLICY_ADD_ADDR,
+	NFMPTCP_STAT_POLICY_ADD_ADDR_BAD_HMAC,
+	/* ... and by action */
+	NFMPTCP_STAT_POLICY_DROP,		/* packets dropped */
+	NFMPTCP_STAT_POLICY_REJECT,		/* packets dropped and answered with MP_TCPRST */
+	NFMPTCP_STAT_POLICY_STRIP,		/* options removed, the packet forwarded */
 	__NFMPTCP_STAT_MAX
 };
 
@@ -203,9 +217,60 @@ enum nfmptcp_config_attr {
 	NFMPTCP_CFG_A_MAX_CONNS,	/* u32, 1..4194304 */
 	NFMPTCP_CFG_A_MAX_SUBFLOWS,	/* u32, 1..64 per connection */
 	NFMPTCP_CFG_A_JOIN_RELATED,	/* u8 bool: joins to known connections are RELATED */
+	/* policies, u8 enum nfmptcp_action unless said otherwise */
+	NFMPTCP_CFG_A_JOIN_UNKNOWN_TOKEN,	/* accept, drop, reject */
+	NFMPTCP_CFG_A_JOIN_BAD_HMAC,		/* accept, drop, reject */
+	NFMPTCP_CFG_A_JOIN_OVER_LIMIT,		/* accept, drop, reject */
+	NFMPTCP_CFG_A_JOIN_NOT_OWNED,		/* accept, drop, reject */
+	NFMPTCP_CFG_A_JOIN_RATE,		/* u32: join SYNs/connection/second, 0: no limit */
+	NFMPTCP_CFG_A_MP_CAPABLE,		/* accept (pass), strip */
+	NFMPTCP_CFG_A_ADD_ADDR,			/* accept (pass), strip-private, strip */
+	NFMPTCP_CFG_A_ADD_ADDR_BAD_HMAC,	/* accept (pass), strip ("drop" the option) */
 	__NFMPTCP_CFG_A_MAX
 };
 
 #define NFMPTCP_CFG_A_MAX (__NFMPTCP_CFG_A_MAX - 1)
+
+#define NFMPTCP_JOIN_RATE_MAX	1000
+
+/* What a policy does. Each policy takes the subset its attribute lists. */
+enum nfmptcp_action {
+	NFMPTCP_ACTION_ACCEPT,		/* today's behaviour: track and report only */
+	NFMPTCP_ACTION_DROP,
+	NFMPTCP_ACTION_REJECT,		/* drop; TCP RST with MP_TCPRST reason 3 both ways */
+	NFMPTCP_ACTION_STRIP,		/* remove the option(s), forward the packet */
+	NFMPTCP_ACTION_STRIP_PRIVATE,	/* add-addr: strip announcements of private addresses */
+	__NFMPTCP_ACTION_MAX
+};
+
+/* Which policy acted (NFMPTCP_POLICY_A_POLICY). */
+enum nfmptcp_policy {
+	NFMPTCP_POLICY_JOIN_UNKNOWN_TOKEN,
+	NFMPTCP_POLICY_JOIN_BAD_HMAC,
+	NFMPTCP_POLICY_JOIN_OVER_LIMIT,
+	NFMPTCP_POLICY_JOIN_NOT_OWNED,
+	NFMPTCP_POLICY_JOIN_RATE,
+	NFMPTCP_POLICY_MP_CAPABLE,
+	NFMPTCP_POLICY_ADD_ADDR,
+	NFMPTCP_POLICY_ADD_ADDR_BAD_HMAC,
+	__NFMPTCP_POLICY_MAX
+};
+
+/*
+ * NFMPTCP_EVENT_POLICY: NFMPTCP_A_POLICY, with NFMPTCP_A_CONN when the
+ * connection is known, NFMPTCP_A_SUBFLOW (the packet's subflow; a join's
+ * token) and, for ADD_ADDR policies, NFMPTCP_A_ADDR.
+ */
+enum nfmptcp_policy_attr {
+	NFMPTCP_POLICY_A_UNSPEC,
+	NFMPTCP_POLICY_A_POLICY,	/* u8: enum nfmptcp_policy (why) */
+	NFMPTCP_POLICY_A_ACTION,	/* u8: enum nfmptcp_action (what was done) */
+	__NFMPTCP_POLICY_A_MAX
+};
+
+#define NFMPTCP_POLICY_A_MAX (__NFMPTCP_POLICY_A_MAX - 1)
+
+/* MP_TCPRST reason sent by the reject action (RFC 8684 §3.6) */
+#define NFMPTCP_TCPRST_ADMIN_PROHIBITED	3
 
 #endif /* _UAPI_LINUX_NFMPTCP_H */

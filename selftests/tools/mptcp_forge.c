@@ -4,7 +4,8 @@
  * an MP_JOIN SYN with a chosen token, optionally followed, after the peer's
  * SYN/ACK, by a third ACK whose HMAC is garbage; or a burst of SYNs and ACKs
  * whose option areas are random, biased toward malformed MPTCP options; or a
- * flood of join SYNs for one token from many (spoofed) sources.
+ * flood of join SYNs for one token from many (spoofed) sources; or an ACK
+ * injected into a live subflow, announcing an address with a wrong HMAC.
  * Test tool: run it only inside test netns.
  */
 #include <arpa/inet.h>
@@ -13,6 +14,7 @@
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,21 +31,34 @@ struct forge {
 	int bad_ack;
 	int garbage;		/* -G N: N random-option segments */
 	int flood;		/* -n N: N join SYNs, sources SRC, SRC+1, ... */
+	int want_rst;		/* -R: wait for the RST answering the last segment */
+	const char *inject;	/* -X SEQ:ACK[:TSVAL:TSECR] ADD_ADDR injection */
+	struct in_addr announce;
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mptcp_forge -s SRC -d DST -p DPORT -k TOKEN [-S SPORT] [-A] [-t MS] [-n N]\n"
+		"usage: mptcp_forge -s SRC -d DST -p DPORT -k TOKEN [-S SPORT] [-A] [-R] [-t MS] [-n N]\n"
 		"       mptcp_forge -s SRC -d DST -p DPORT -G N [-S SPORT]\n"
+		"       mptcp_forge -s SRC -d DST -p DPORT -S SPORT -X SEQ:ACK[:TSVAL:TSECR]|auto -a ADDR\n"
 		"  Sends an MP_JOIN SYN for TOKEN (hex) from SRC:SPORT to DST:DPORT.\n"
 		"  -A  wait for the SYN/ACK and answer with an MP_JOIN ACK carrying a wrong HMAC\n"
-		"  -t  how long to wait for the SYN/ACK (default 3000 ms)\n"
-		"  -n  send N such SYNs instead, from SRC, SRC+1, ... (spoofed), fresh ports and nonces\n"
+		"  -R  then wait for a RST answering it and print \"rst reason N\" (its MP_TCPRST\n"
+		"      reason) or \"rst without MP_TCPRST\"\n"
+		"  -t  how long to wait for the SYN/ACK or RST (default 3000 ms)\n"
+		"  -n  send N such SYNs instead, from SRC, SRC+1, ... (spoofed), fresh nonces, ports\n"
+		"      SPORT, SPORT+1, ... when given (random otherwise)\n"
 		"  -G  instead, send N segments (SYNs from fresh ports, and ACKs from SPORT when\n"
 		"      given) whose options are random: kind 30 with any subtype and length,\n"
 		"      truncated, zero-length, mixed with NOP/EOL and other kinds\n"
-		"Exit: 0 sent (and with -A: SYN/ACK seen, ACK sent), 1 error, 2 no SYN/ACK.\n");
+		"  -X  instead, send one ACK in the subflow SRC:SPORT -> DST:DPORT with that\n"
+		"      sequence, acknowledgment (and timestamps) carrying an ADD_ADDR (v1, id 9)\n"
+		"      that announces -a ADDR with a wrong HMAC; \"auto\": take them from the last\n"
+		"      segment DST sends on that subflow before 1 s of quiet (-S 0: on the\n"
+		"      first subflow DST sends on)\n"
+		"Exit: 0 sent (and with -A: SYN/ACK seen, ACK sent; with -R: RST seen), 1 error,\n"
+		"2 no SYN/ACK, 3 no RST.\n");
 }
 
 static uint16_t csum_fold(uint32_t sum)
@@ -110,11 +125,33 @@ static int send_segment(int fd, const struct forge *fg, uint32_t seq, uint32_t a
 	return 0;
 }
 
+/* MP_TCPRST reason in the options of @th (of @thlen bytes), or -1. */
+static int tcprst_reason(const struct tcphdr *th, unsigned int thlen)
+{
+	const uint8_t *o = (const uint8_t *)(th + 1);
+	unsigned int i = 0, len = thlen - sizeof(*th);
+
+	while (i < len && o[i] != 0) {
+		if (o[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || o[i + 1] < 2 || o[i + 1] > len - i)
+			break;
+		if (o[i] == 30 && o[i + 1] == 4 && (o[i + 2] >> 4) == 8)
+			return o[i + 3];
+		i += o[i + 1];
+	}
+	return -1;
+}
+
 /*
  * Wait on @fd (a raw TCP socket opened before the SYN went out, so the answer
- * cannot slip past) for the SYN/ACK answering our SYN; returns its sequence number.
+ * cannot slip past) for a segment from the peer: a SYN/ACK (its sequence
+ * number in *@val) or, with @rst, a RST (its MP_TCPRST reason in *@val, -1
+ * if none). Returns 0 when it came.
  */
-static int wait_synack(int fd, const struct forge *fg, uint32_t *peer_isn)
+static int wait_answer(int fd, const struct forge *fg, bool rst, int64_t *val)
 {
 	struct timespec start, now;
 	uint8_t buf[2048];
@@ -139,12 +176,135 @@ static int wait_synack(int fd, const struct forge *fg, uint32_t *peer_isn)
 		if (ip->saddr != fg->dst.s_addr || ntohs(th->source) != fg->dport ||
 		    ntohs(th->dest) != fg->sport)
 			continue;
-		if (th->syn && th->ack) {
-			*peer_isn = ntohl(th->seq);
+		if (rst && th->rst) {
+			if (n < ip->ihl * 4 + th->doff * 4)
+				continue;
+			*val = tcprst_reason(th, th->doff * 4);
+			return 0;
+		}
+		if (!rst && th->syn && th->ack) {
+			*val = ntohl(th->seq);
 			return 0;
 		}
 	}
 	return 1;
+}
+
+/* -R: the RST answering what we sent last, reported on stdout. */
+static int report_rst(int fd, const struct forge *fg)
+{
+	int64_t reason;
+
+	if (wait_answer(fd, fg, true, &reason)) {
+		fprintf(stderr, "mptcp_forge: no RST within %d ms\n", fg->timeout_ms);
+		return 3;
+	}
+	if (reason < 0)
+		printf("rst without MP_TCPRST\n");
+	else
+		printf("rst reason %d\n", (int)reason);
+	return 0;
+}
+
+/*
+ * -X auto: what an in-window segment toward DST must carry, from the last
+ * segment DST sends on the subflow before it goes quiet (1 s): its ACK is
+ * then exactly DST's next expected sequence, and our timestamp the one it
+ * echoes (a little later: PAWS).
+ */
+static int sniff_window(int fd, struct forge *fg, unsigned int *seq, unsigned int *ack,
+			unsigned int *tsval, unsigned int *tsecr)
+{
+	uint8_t buf[2048];
+	bool seen = false;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		const struct iphdr *ip = (const struct iphdr *)buf;
+		const struct tcphdr *th;
+		const uint8_t *o;
+		unsigned int thlen, i;
+		ssize_t n;
+
+		if (poll(&pfd, 1, seen ? 1000 : fg->timeout_ms) <= 0)
+			return !seen;
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < (ssize_t)sizeof(*ip) || n < ip->ihl * 4 + (ssize_t)sizeof(*th))
+			continue;
+		th = (const struct tcphdr *)(buf + ip->ihl * 4);
+		thlen = th->doff * 4;
+		if (ip->saddr != fg->dst.s_addr || ntohs(th->source) != fg->dport ||
+		    (fg->sport && ntohs(th->dest) != fg->sport) || !th->ack || th->syn ||
+		    th->rst || thlen < sizeof(*th) || n < ip->ihl * 4 + (ssize_t)thlen)
+			continue;
+		/* -S 0: the first subflow heard from is the one */
+		fg->sport = ntohs(th->dest);
+		seen = true;
+		*seq = ntohl(th->ack_seq);
+		*ack = ntohl(th->seq) + (ntohs(ip->tot_len) - ip->ihl * 4 - thlen) + th->fin;
+		*tsval = *tsecr = 0;
+		o = (const uint8_t *)(th + 1);
+		for (i = 0; i + 1 < thlen - sizeof(*th) && o[i]; ) {
+			if (o[i] == 1) {
+				i++;
+				continue;
+			}
+			if (o[i + 1] < 2)
+				break;
+			if (o[i] == 8 && o[i + 1] == 10 && i + 10 <= thlen - sizeof(*th)) {
+				*tsecr = ntohl(*(const uint32_t *)&o[i + 2]);
+				*tsval = ntohl(*(const uint32_t *)&o[i + 6]) + 1000;
+				break;
+			}
+			i += o[i + 1];
+		}
+	}
+}
+
+/* -X: an in-window ACK whose ADD_ADDR HMAC cannot be right. */
+static int send_bad_add_addr(int fd, int rx, struct forge *fg)
+{
+	unsigned int seq, ack, tsval = 0, tsecr = 0;
+	uint8_t opt[28];
+	size_t len = 0;
+	int n, i;
+
+	if (!strcmp(fg->inject, "auto")) {
+		if (sniff_window(rx, fg, &seq, &ack, &tsval, &tsecr)) {
+			fprintf(stderr, "mptcp_forge: no segment from the peer within %d ms\n",
+				fg->timeout_ms);
+			return 2;
+		}
+		n = tsval ? 4 : 2;
+	} else {
+		n = sscanf(fg->inject, "%u:%u:%u:%u", &seq, &ack, &tsval, &tsecr);
+	}
+	if (n != 2 && n != 4) {
+		fprintf(stderr, "mptcp_forge: -X SEQ:ACK[:TSVAL:TSECR], not '%s'\n", fg->inject);
+		return 1;
+	}
+	if (n == 4) {
+		opt[len++] = 1;
+		opt[len++] = 1;
+		opt[len++] = 8;
+		opt[len++] = 10;
+		*(uint32_t *)&opt[len] = htonl(tsval);
+		*(uint32_t *)&opt[len + 4] = htonl(tsecr);
+		len += 8;
+	}
+	/* ADD_ADDR (RFC 8684 §3.4.1): subtype 3, E = 0, id, IPv4, HMAC */
+	opt[len++] = 30;
+	opt[len++] = 16;
+	opt[len++] = 0x30;
+	opt[len++] = 9;
+	memcpy(&opt[len], &fg->announce, 4);
+	len += 4;
+	for (i = 0; i < 8; i++)
+		opt[len++] = random();
+	if (send_segment(fd, fg, seq, ack, TH_ACK, opt, len))
+		return 1;
+	printf("sent ADD_ADDR %s with a wrong HMAC\n", inet_ntoa(fg->announce));
+	return 0;
 }
 
 /* Fill @opts with a random option area of @len bytes (a multiple of 4). */
@@ -207,14 +367,14 @@ int main(int argc, char **argv)
 {
 	struct forge fg = { .timeout_ms = 3000 };
 	uint8_t syn_opt[12], ack_opt[24];
-	uint32_t peer_isn;
+	int64_t peer_isn;
 	int o, fd, rx = -1, one = 1, have = 0;
 
 	srandom(time(NULL) ^ getpid());
 	fg.sport = 20000 + random() % 20000;
 	fg.nonce = random();
 	fg.isn = random();
-	while ((o = getopt(argc, argv, "s:d:p:S:k:At:G:n:h")) != -1) {
+	while ((o = getopt(argc, argv, "s:d:p:S:k:ARt:G:n:X:a:h")) != -1) {
 		switch (o) {
 		case 's': have |= inet_pton(AF_INET, optarg, &fg.src) == 1; break;
 		case 'd': have |= (inet_pton(AF_INET, optarg, &fg.dst) == 1) << 1; break;
@@ -222,14 +382,17 @@ int main(int argc, char **argv)
 		case 'S': fg.sport = atoi(optarg); break;
 		case 'k': fg.token = strtoul(optarg, NULL, 16); have |= 8; break;
 		case 'A': fg.bad_ack = 1; break;
+		case 'R': fg.want_rst = 1; break;
 		case 'G': fg.garbage = atoi(optarg); have |= 8; break;
 		case 't': fg.timeout_ms = atoi(optarg); break;
 		case 'n': fg.flood = atoi(optarg); break;
+		case 'X': fg.inject = optarg; have |= 8; break;
+		case 'a': inet_pton(AF_INET, optarg, &fg.announce); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}
 	}
-	if (have != 15 || fg.flood < 0 || (fg.flood && (fg.bad_ack || fg.garbage))) {
+	if (have != 15 || fg.flood < 0 || (fg.flood && (fg.bad_ack || fg.garbage || fg.want_rst))) {
 		usage(stderr);
 		return 1;
 	}
@@ -239,7 +402,7 @@ int main(int argc, char **argv)
 		perror("mptcp_forge: raw socket");
 		return 1;
 	}
-	if (fg.bad_ack) {
+	if (fg.bad_ack || fg.want_rst || fg.inject) {
 		rx = socket(AF_INET, SOCK_RAW, IPPROTO_TCP);
 		if (rx < 0) {
 			perror("mptcp_forge: raw receive socket");
@@ -249,6 +412,8 @@ int main(int argc, char **argv)
 
 	if (fg.garbage)
 		return send_garbage(fd, &fg);
+	if (fg.inject)
+		return send_bad_add_addr(fd, rx, &fg);
 
 	/* MP_JOIN SYN (RFC 8684 §3.2): subtype 1, address id 7, token, nonce */
 	syn_opt[0] = 30;
@@ -259,11 +424,12 @@ int main(int argc, char **argv)
 	*(uint32_t *)&syn_opt[8] = htonl(fg.nonce);
 	if (fg.flood) {
 		uint32_t src0 = ntohl(fg.src.s_addr);
+		uint16_t sport0 = fg.sport;
 		int i;
 
 		for (i = 0; i < fg.flood; i++) {
 			fg.src.s_addr = htonl(src0 + i);
-			fg.sport = 20000 + random() % 40000;
+			fg.sport = sport0 ? sport0 + i : 20000 + random() % 40000;
 			*(uint32_t *)&syn_opt[8] = htonl(random());
 			if (send_segment(fd, &fg, random(), 0, TH_SYN, syn_opt, sizeof(syn_opt)))
 				return 1;
@@ -276,9 +442,9 @@ int main(int argc, char **argv)
 	printf("sent MP_JOIN SYN %s:%u -> ", inet_ntoa(fg.src), fg.sport);
 	printf("%s:%u token %08x\n", inet_ntoa(fg.dst), fg.dport, fg.token);
 	if (!fg.bad_ack)
-		return 0;
+		return fg.want_rst ? report_rst(rx, &fg) : 0;
 
-	if (wait_synack(rx, &fg, &peer_isn)) {
+	if (wait_answer(rx, &fg, false, &peer_isn)) {
 		fprintf(stderr, "mptcp_forge: no SYN/ACK within %d ms\n", fg.timeout_ms);
 		return 2;
 	}
@@ -292,5 +458,5 @@ int main(int argc, char **argv)
 	if (send_segment(fd, &fg, fg.isn + 1, peer_isn + 1, TH_ACK, ack_opt, sizeof(ack_opt)))
 		return 1;
 	printf("sent MP_JOIN ACK with a wrong HMAC\n");
-	return 0;
+	return fg.want_rst ? report_rst(rx, &fg) : 0;
 }
