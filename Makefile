@@ -80,9 +80,15 @@ demo: deps
 	selftests/vm-run selftests/demo.sh
 
 # bench: figures and ratios only, never a pass/fail (machines here are noisy)
+# bench/results.json: every figure as {figure, unit, value, target, method}
 bench: all
 	$(MAKE) -C userspace bench-replay
-	selftests/vm-run selftests/bench/forward.sh
+	rm -rf bench && mkdir -p bench/icount bench/wall
+	userspace/bench/core_bench.sh bench/core.json
+	RESULTS_DIR=$(CURDIR)/bench/icount VM_ICOUNT=1 selftests/vm-run selftests/bench/forward.sh
+	RESULTS_DIR=$(CURDIR)/bench/wall selftests/vm-run selftests/bench/forward.sh
+	cat bench/core.json bench/icount/forward.json bench/wall/forward.json | jq -s . >bench/results.json
+	@echo "bench: figures in bench/results.json"
 
 # fuzz: libFuzzer targets for the protocol core and the capture decoder (clang)
 fuzz:

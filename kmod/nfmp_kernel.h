@@ -145,6 +145,12 @@ struct nfmp_net {
 		u8		add_addr_bad_hmac;
 	} cfg;
 	u64 __percpu		*stats;		/* NFMPTCP_STAT_* */
+	/*
+	 * Our hooks are registered (automatic detection). Off: only conntracks
+	 * bound with `ct helper set "mptcp"` are tracked, from ->help, and the
+	 * netns pays nothing for the rest. Changed under nfmp_track's mutex.
+	 */
+	bool			hooks_on;
 };
 
 struct nfmp_net *nfmp_pernet(const struct net *net);
@@ -195,6 +201,7 @@ extern struct nf_conntrack_helper nfmp_helper;
 extern bool nfmp_exiting;
 int nfmp_track_net_init(struct net *net);
 void nfmp_track_net_exit(struct net *net);
+int nfmp_track_set_auto_detect(struct net *net, bool on);
 
 /* nfmp_nat_hook.c */
 void nfmp_nat_request_module(void);

@@ -52,6 +52,7 @@ static const struct nla_policy nfmp_nl_cfg_policy[NFMPTCP_CFG_A_MAX + 1] = {
 	[NFMPTCP_CFG_A_MP_CAPABLE]	= NLA_POLICY_MAX(NLA_U8, __NFMPTCP_ACTION_MAX - 1),
 	[NFMPTCP_CFG_A_ADD_ADDR]	= NLA_POLICY_MAX(NLA_U8, __NFMPTCP_ACTION_MAX - 1),
 	[NFMPTCP_CFG_A_ADD_ADDR_BAD_HMAC] = NLA_POLICY_MAX(NLA_U8, __NFMPTCP_ACTION_MAX - 1),
+	[NFMPTCP_CFG_A_AUTO_DETECT]	= NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 #define NFMP_ACT(a)	BIT(NFMPTCP_ACTION_##a)
@@ -468,7 +469,7 @@ static int nfmp_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 
 	msg = genlmsg_new(nla_total_size(0) + 3 * nla_total_size(sizeof(u32)) +
-			  8 * nla_total_size(sizeof(u8)), GFP_KERNEL);
+			  9 * nla_total_size(sizeof(u8)), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &nfmp_genl_family, 0, NFMPTCP_CMD_CONFIG_GET);
@@ -490,7 +491,9 @@ static int nfmp_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, NFMPTCP_CFG_A_JOIN_RATE, READ_ONCE(nn->cfg.join_rate)) ||
 	    nla_put_u8(msg, NFMPTCP_CFG_A_MP_CAPABLE, READ_ONCE(nn->cfg.mp_capable)) ||
 	    nla_put_u8(msg, NFMPTCP_CFG_A_ADD_ADDR, READ_ONCE(nn->cfg.add_addr)) ||
-	    nla_put_u8(msg, NFMPTCP_CFG_A_ADD_ADDR_BAD_HMAC, READ_ONCE(nn->cfg.add_addr_bad_hmac)))
+	    nla_put_u8(msg, NFMPTCP_CFG_A_ADD_ADDR_BAD_HMAC,
+		       READ_ONCE(nn->cfg.add_addr_bad_hmac)) ||
+	    nla_put_u8(msg, NFMPTCP_CFG_A_AUTO_DETECT, READ_ONCE(nn->hooks_on)))
 		goto nomem;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -541,6 +544,16 @@ static int nfmp_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!any) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no configuration value given");
 		return -EINVAL;
+	}
+	/* the only setting that can fail: first, so that a failure changes nothing */
+	if (tb[NFMPTCP_CFG_A_AUTO_DETECT]) {
+		err = nfmp_track_set_auto_detect(genl_info_net(info),
+						 nla_get_u8(tb[NFMPTCP_CFG_A_AUTO_DETECT]));
+		if (err) {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[NFMPTCP_CFG_A_AUTO_DETECT],
+					    "cannot register the hooks");
+			return err;
+		}
 	}
 
 	if (tb[NFMPTCP_CFG_A_MAX_CONNS])

@@ -133,6 +133,21 @@ static bool nfmp_join_dest_owned(const struct nfmp_kconn *conn, int owner,
 }
 
 /*
+ * Did nf_nat_mptcp's expectation make this conntrack RELATED? Only it sets
+ * expectations on subflows with our helper; nfmp_join_admit() sets masters
+ * later, on the same first packet.
+ */
+static bool nfmp_via_our_expectation(const struct nf_conn *ct)
+{
+	const struct nf_conn_help *help;
+
+	if (!ct->master || !test_bit(IPS_EXPECTED_BIT, &ct->status))
+		return false;
+	help = nfct_help(ct->master);
+	return help && rcu_access_pointer(help->helper) == &nfmp_helper;
+}
+
+/*
  * Admit a join SYN to a known connection, or say which policy objects to it
  * (NFMPTCP_POLICY_JOIN_NOT_OWNED, _JOIN_RATE, _JOIN_OVER_LIMIT; -1: none).
  *
@@ -146,7 +161,7 @@ static int nfmp_join_admit(struct nfmp_net *nn, struct sk_buff *skb, struct nf_c
 			   struct nfmp_ct_data *data, struct nfmp_kconn *conn, int owner)
 {
 	/* nf_nat_mptcp's expectation: it was set up from the owner's announcement */
-	bool expected = ct->master;
+	bool expected = nfmp_via_our_expectation(ct);
 	u32 rate = READ_ONCE(nn->cfg.join_rate);
 	struct nf_conn *master = NULL, *sub;
 	int why = -1;
@@ -182,7 +197,8 @@ static int nfmp_join_admit(struct nfmp_net *nn, struct sk_buff *skb, struct nf_c
 		nfmp_stat_inc(nn, NFMPTCP_STAT_JOIN_RELATED_FULL);
 		why = NFMPTCP_POLICY_JOIN_OVER_LIMIT;
 	}
-	if (why >= 0 || expected || !READ_ONCE(nn->cfg.join_related))
+	/* RELATED already (an expectation): a conntrack has one master */
+	if (why >= 0 || ct->master || !READ_ONCE(nn->cfg.join_related))
 		goto out;
 	/*
 	 * A master that is not itself RELATED keeps master chains one deep:
@@ -209,6 +225,18 @@ out:
 	nf_ct_set(skb, ct, IP_CT_RELATED);
 	nfmp_stat_inc(nn, NFMPTCP_STAT_JOIN_RELATED);
 	return -1;
+}
+
+/*
+ * nf_nat_mptcp's expectation admits the join to an address it announced:
+ * nothing else gets in through it (it is used up all the same).
+ */
+static unsigned int nfmp_expected_not_join(struct nfmp_net *nn, const struct nf_conn *ct)
+{
+	if (likely(!nfmp_via_our_expectation(ct)))
+		return NF_ACCEPT;
+	nfmp_stat_inc(nn, NFMPTCP_STAT_EXPECT_NOT_JOIN);
+	return NF_DROP;
 }
 
 /* Did nfmp_join_admit() (or an expectation) make this join RELATED? */
@@ -263,10 +291,13 @@ static unsigned int nfmp_track_syn(struct net *net, struct nfmp_net *nn,
 	if ((seg->pkt.tcp_flags & (NFMP_TCP_SYN | NFMP_TCP_ACK | NFMP_TCP_RST)) != NFMP_TCP_SYN)
 		return NF_ACCEPT;
 	if (!nfmp_has_mptcp_option(seg->opts, seg->optlen))
-		return NF_ACCEPT;
+		return nfmp_expected_not_join(nn, ct);
 	nfmp_parse_options(seg->opts, seg->optlen, seg->pkt.tcp_flags, NFMP_VERSION_UNKNOWN, opts);
 	nfmp_count_malformed(nn, opts);
 	seg->pkt.opts = opts;
+	if (!(opts->present & NFMP_SUBTYPE_BIT(NFMP_MP_JOIN)) &&
+	    nfmp_expected_not_join(nn, ct) == NF_DROP)
+		return NF_DROP;
 
 	/* the connection falls back to TCP: nothing to track */
 	if ((opts->present & NFMP_SUBTYPE_BIT(NFMP_MP_CAPABLE)) &&
@@ -801,6 +832,17 @@ static int nfmp_helper_help(struct sk_buff *skb, unsigned int protoff, struct nf
 			return nfmp_track(nf_ct_net(ct), skb, ct, ctinfo, true);
 		return NF_ACCEPT;
 	}
+	/*
+	 * Without our hooks (auto-detect off) the helper sees every packet
+	 * instead; a looped-back one passes here twice, so it is left out.
+	 */
+	if (unlikely(!READ_ONCE(nfmp_pernet(nf_ct_net(ct))->hooks_on)) &&
+	    !nf_is_loopback_packet(skb)) {
+		unsigned int verdict = nfmp_track(nf_ct_net(ct), skb, ct, ctinfo, true);
+
+		if (verdict != NF_ACCEPT)
+			return verdict;
+	}
 	if (unlikely(ct->status & IPS_NAT_MASK))
 		return nfmp_helper_nat(skb, protoff, ct, ctinfo, help);
 	return NF_ACCEPT;
@@ -877,25 +919,49 @@ static const struct nf_hook_ops nfmp_hook_ops[] = {
 	},
 };
 
-int nfmp_track_net_init(struct net *net)
-{
-	int ret;
+static bool nfmp_auto_detect __read_mostly = true;
+module_param_named(auto_detect, nfmp_auto_detect, bool, 0644);
+MODULE_PARM_DESC(auto_detect,
+		 "new netns: hooks find MPTCP SYNs (1) or only `ct helper set \"mptcp\"` conntracks are tracked (0)");
 
+/* Serializes hook (un)registration: netns init/exit and CONFIG_SET. */
+static DEFINE_MUTEX(nfmp_hooks_mutex);
+
+int nfmp_track_set_auto_detect(struct net *net, bool on)
+{
+	struct nfmp_net *nn = nfmp_pernet(net);
+	int ret = 0;
+
+	mutex_lock(&nfmp_hooks_mutex);
+	if (on == nn->hooks_on)
+		goto out;
+	if (!on) {
+		nf_unregister_net_hooks(net, nfmp_hook_ops, ARRAY_SIZE(nfmp_hook_ops));
+		nf_ct_netns_put(net, NFPROTO_INET);
+		WRITE_ONCE(nn->hooks_on, false);
+		goto out;
+	}
+	/* conntrack on in this netns: our hooks read its state */
 	ret = nf_ct_netns_get(net, NFPROTO_INET);
 	if (ret)
-		return ret;
+		goto out;
 	ret = nf_register_net_hooks(net, nfmp_hook_ops, ARRAY_SIZE(nfmp_hook_ops));
-	if (ret)
-		goto err_put_conntrack;
-	return 0;
-
-err_put_conntrack:
-	nf_ct_netns_put(net, NFPROTO_INET);
+	if (ret) {
+		nf_ct_netns_put(net, NFPROTO_INET);
+		goto out;
+	}
+	WRITE_ONCE(nn->hooks_on, true);
+out:
+	mutex_unlock(&nfmp_hooks_mutex);
 	return ret;
+}
+
+int nfmp_track_net_init(struct net *net)
+{
+	return nfmp_track_set_auto_detect(net, READ_ONCE(nfmp_auto_detect));
 }
 
 void nfmp_track_net_exit(struct net *net)
 {
-	nf_unregister_net_hooks(net, nfmp_hook_ops, ARRAY_SIZE(nfmp_hook_ops));
-	nf_ct_netns_put(net, NFPROTO_INET);
+	nfmp_track_set_auto_detect(net, false);
 }

@@ -112,6 +112,35 @@ nfm_check "the server counted the echo (MPTcpExtEchoAdd)" \
 nfm_check "the client dropped no ADD_ADDR (MPTcpExtAddAddrDrop)" \
 	[ "$(nfm_nstat client MPTcpExtAddAddrDrop)" -eq "$drop0" ]
 
+# A SYN through the expectation that is not a join: the client does not join
+# (it accepts no announcement), a plain TCP connect to the announced address
+# and port is dropped, and nothing reaches the server's second address.
+nfm_ns_exec client ip mptcp limits set subflow 0 add_addr_accepted 0
+port=$((NFM_PORT + 1))
+forward_rules "$port"
+nfm_xfer -a "$PUB" -s 256K -t 60 -w 8 >/dev/null 2>&1 &
+xfer=$!
+NFM_PORT=$port	# the background nfm_xfer advanced only its own copy
+natport=
+for _ in $(seq 100); do
+	natport=$(nfm_ns_exec router nfmptcp show -j | jq -r --arg p "$PUB" \
+		'[.[] | select(.state == "established") | .addrs[]? | select(.nat_addr == $p and .nat_port > 0) | .nat_port] | first // empty')
+	[ -n "$natport" ] && break
+	sleep 0.2
+done
+nfm_check "plain SYN: the announcement was translated (${PUB}:${natport:-none})" [ -n "$natport" ]
+nj0=$(nfm_ns_exec router nfmptcp stats -j | jq .expect_not_join)
+f0=$(rule_counter "to second address" packets)
+nfm_ns_exec client timeout 3 bash -c "exec 3<>/dev/tcp/$PUB/${natport:-1}" 2>/dev/null
+rc=$?
+nfm_check "plain SYN: a TCP connect to the announced address does not get through (rc $rc)" [ "$rc" -ne 0 ]
+nfm_check "plain SYN: counted expect-not-join" \
+	[ "$(nfm_ns_exec router nfmptcp stats -j | jq .expect_not_join)" -gt "$nj0" ]
+nfm_check "plain SYN: nothing reached the server's second address" \
+	[ "$(rule_counter "to second address" packets)" -eq "$f0" ]
+wait "$xfer" || nfm_fail "plain SYN: the transfer beside it" "mptcp_xfer failed"
+nfm_ns_exec client ip mptcp limits set subflow 4 add_addr_accepted 4
+
 nfm_unload_module nf_nat_mptcp
 nfm_check "nf_nat_mptcp unloads" [ -z "$(grep '^nf_nat_mptcp ' /proc/modules)" ]
 nfm_check_dmesg

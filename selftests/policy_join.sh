@@ -8,6 +8,7 @@
 #   reject  nothing is forwarded and the sender gets a RST with MP_TCPRST
 #           reason 3; a join whose SYN already went through (bad HMAC on the
 #           third ACK) is also reset at the server (TcpExtEmbryonicRsts).
+# IPv6: a real client's join over the limit is rejected and reset at once.
 # Every action is counted per policy and per action and reported as a policy
 # event; the real connection and a later one with its own join are untouched.
 . "$(dirname "$0")/lib.sh"
@@ -53,7 +54,8 @@ sleep 1
 
 NFM_PORT=$((NFM_PORT + 10))
 port=$((NFM_PORT + 1))
-nfm_xfer -s 2M -t 120 -w 80 &
+# held open until the forged joins are done (SIGUSR1 below), however slow the machine
+nfm_xfer -s 2M -t 300 -w 280 &
 xfer=$!
 NFM_PORT=$port	# the background nfm_xfer advanced only its own copy
 for _ in $(seq 100); do
@@ -151,6 +153,7 @@ nfm_log "join-rate 2: $fwd of 40 forged joins forwarded, $rated refused by the r
 nfm_check "join-rate 2: at most 3 of a flood of 40 joins forwarded ($fwd)" [ "$fwd" -le 3 ]
 nfm_check "join-rate 2: the rest counted policy-join-rate ($rated)" [ "$rated" -ge 37 ]
 
+pkill -USR1 -f 'mptcp_xfer -c'
 if wait "$xfer"; then
 	nfm_pass "the real transfer completed byte-exact"
 else
@@ -169,6 +172,28 @@ else
 fi
 nfm_check "under the policies: the real join got through (2 subflows)" \
 	[ "$(nfm_report_get "$NFM_XFER_CLIENT_REPORT" max_subflows)" = 2 ]
+
+# IPv6 (the other RST builder): a real client's own join, over the limit,
+# rejected: it fails at once (TcpAttemptFails), the server never sees it
+nfm_ns_exec router nfmptcp config max-subflows 1 >/dev/null
+nfm_ns_exec router nfmptcp config join-over-limit reject >/dev/null
+nfm_ns_exec client ip mptcp endpoint flush
+nfm_ns_exec client ip mptcp endpoint add fd00:2::1 dev c2 subflow
+fail0=$(nfm_nstat client TcpAttemptFails)
+mprst0=$(nfm_nstat client MPTcpExtMPRstRx)
+sj0=$(nfm_nstat server MPTcpExtMPJoinSynRx)
+rej0=$(stat policy_reject)
+if nfm_xfer -a fd00:3::1 -s 512K -t 60 -w 2; then
+	nfm_pass "ipv6: a transfer whose join is over the limit is byte-exact"
+else
+	nfm_fail "ipv6: a transfer whose join is over the limit is byte-exact" "mptcp_xfer failed"
+fi
+nfm_log "ipv6: client TcpAttemptFails +$(( $(nfm_nstat client TcpAttemptFails) - fail0 )), MPTcpExtMPRstRx +$(( $(nfm_nstat client MPTcpExtMPRstRx) - mprst0 ))"
+nfm_check "ipv6: the join was rejected (policy-reject counted)" [ "$(stat policy_reject)" -gt "$rej0" ]
+nfm_check "ipv6: the client's join was reset (TcpAttemptFails)" \
+	[ "$(nfm_nstat client TcpAttemptFails)" -gt "$fail0" ]
+nfm_check "ipv6: the server never received the join SYN" \
+	[ "$(nfm_nstat server MPTcpExtMPJoinSynRx)" -eq "$sj0" ]
 
 sleep 0.5
 kill -TERM "$mon" 2>/dev/null

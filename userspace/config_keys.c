@@ -19,6 +19,8 @@ const struct nfm_cfg_key nfm_cfg_keys[] = {
 	  "subflows tracked per connection (1..64)" },
 	{ "join-related", NFMPTCP_CFG_A_JOIN_RELATED, NFM_CFG_BOOL, NULL,
 	  "joins to known connections are RELATED in conntrack (on/off)" },
+	{ "auto-detect", NFMPTCP_CFG_A_AUTO_DETECT, NFM_CFG_BOOL, NULL,
+	  "hooks find MPTCP (on), or only `ct helper set \"mptcp\"` conntracks are tracked (off)" },
 	{ "join-unknown-token", NFMPTCP_CFG_A_JOIN_UNKNOWN_TOKEN, NFM_CFG_ACTION, nfm_join_actions,
 	  "MP_JOIN SYNs with a token no tracked connection has (accept | drop | reject)" },
 	{ "join-bad-hmac", NFMPTCP_CFG_A_JOIN_BAD_HMAC, NFM_CFG_ACTION, nfm_join_actions,

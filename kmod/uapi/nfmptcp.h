@@ -207,6 +207,7 @@ enum nfmptcp_stat {
 	NFMPTCP_STAT_POLICY_DROP,		/* packets dropped */
 	NFMPTCP_STAT_POLICY_REJECT,		/* packets dropped and answered with MP_TCPRST */
 	NFMPTCP_STAT_POLICY_STRIP,		/* options removed, the packet forwarded */
+	NFMPTCP_STAT_EXPECT_NOT_JOIN,	/* non-join SYNs via nf_nat_mptcp's expectation: dropped */
 	__NFMPTCP_STAT_MAX
 };
 
@@ -226,6 +227,7 @@ enum nfmptcp_config_attr {
 	NFMPTCP_CFG_A_MP_CAPABLE,		/* accept (pass), strip */
 	NFMPTCP_CFG_A_ADD_ADDR,			/* accept (pass), strip-private, strip */
 	NFMPTCP_CFG_A_ADD_ADDR_BAD_HMAC,	/* accept (pass), strip ("drop" the option) */
+	NFMPTCP_CFG_A_AUTO_DETECT,	/* u8 bool: hooks find MPTCP; 0: `ct helper set` only */
 	__NFMPTCP_CFG_A_MAX
 };
 

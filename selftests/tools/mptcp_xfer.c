@@ -92,6 +92,9 @@ static struct xfer_opts opt = {
 
 static const char *prog = "mptcp_xfer";
 
+/* SIGUSR1: end the -w hold early (any thread may take the signal) */
+static volatile sig_atomic_t hold_ended;
+
 static void die(const char *fmt, ...)
 {
 	va_list ap;
@@ -135,7 +138,8 @@ static void usage(FILE *f)
 "  -J N        after the first send, wait up to %d s for the connection to have\n"
 "              N subflows (then go on anyway): the rest of the data uses them\n"
 "  -w SEC      after sending, hold each connection open and idle for SEC seconds\n"
-"              before closing (lets a test inspect established state)\n"
+"              before closing (lets a test inspect established state);\n"
+"              SIGUSR1 ends the hold early\n"
 "\n"
 "Whole-run limit: server (n*(t+1) + 2*t) s, client (t*3 + w + 10) s; then exit 2.\n"
 "Report keys: role, proto, conns, conns_ok, bytes, mptcp (connections that did\n"
@@ -385,8 +389,8 @@ static void *client_conn(void *arg)
 		c->bytes += w;
 	}
 	conn_probe(c);
-	if (opt.hold)
-		sleep(opt.hold);
+	for (int ms = 0; ms < opt.hold * 1000 && !hold_ended; ms += 100)
+		usleep(100 * 1000);
 	/* Refresh: joins may have completed while we sent or held. */
 	conn_probe(c);
 	if (shutdown(c->fd, SHUT_WR) < 0) {
@@ -504,6 +508,12 @@ static int server_listen(void)
 
 /* ---- main ------------------------------------------------------------------ */
 
+static void on_usr1(int sig)
+{
+	(void)sig;
+	hold_ended = 1;
+}
+
 static void on_alarm(int sig)
 {
 	static const char msg[] = "mptcp_xfer: whole-run timeout, giving up\n";
@@ -594,6 +604,12 @@ int main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGALRM, on_alarm);
+	{
+		/* ends -w early; interrupted calls restart */
+		struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
+
+		sigaction(SIGUSR1, &sa, NULL);
+	}
 	limit = opt.server ? opt.conns * (opt.timeout + 1) + 2 * opt.timeout
 			   : 3 * opt.timeout + opt.hold + XFER_SUBFLOW_WAIT_S;
 	alarm(limit);

@@ -55,6 +55,22 @@ static void fuzz_check_rewrite(const struct nfmp_opts *o, const u8 *opts, unsign
 	FUZZ_ASSERT(back.n_mptcp + 1 == o->n_mptcp && !back.bad_tcp_opts);
 }
 
+/* The policies' strip: every MPTCP option goes, the list stays well formed. */
+static void fuzz_check_strip(const struct nfmp_opts *o, const u8 *opts, unsigned int len)
+{
+	struct nfmp_opts back;
+	u8 area[40];
+
+	if (!len || len > sizeof(area) || o->bad_tcp_opts)
+		return;
+	memcpy(area, opts, len);
+	FUZZ_ASSERT(nfmp_opts_strip(area, len, NFMP_STRIP_ALL) == o->n_mptcp);
+	FUZZ_ASSERT(!nfmp_has_mptcp_option(area, len));
+	memset(&back, 0, sizeof(back));
+	FUZZ_ASSERT(nfmp_parse_options(area, len, NFMP_TCP_ACK, NFMP_VERSION_UNKNOWN, &back) == 0);
+	FUZZ_ASSERT(!back.bad_tcp_opts);
+}
+
 static void fuzz_check_opts(const struct nfmp_opts *o, int n, const u8 *opts, unsigned int len)
 {
 	FUZZ_ASSERT(n == o->n_mptcp);
@@ -69,6 +85,7 @@ static void fuzz_check_opts(const struct nfmp_opts *o, int n, const u8 *opts, un
 	}
 	if (o->present & NFMP_SUBTYPE_BIT(NFMP_REMOVE_ADDR))
 		FUZZ_ASSERT(o->rm_addr.nids >= 1 && o->rm_addr.nids <= NFMP_MAX_RM_IDS);
+	fuzz_check_strip(o, opts, len);
 	FUZZ_ASSERT(strcmp(nfmp_subtype_name(o->n_unknown & 0xf), "") != 0);
 }
 

@@ -49,6 +49,7 @@ static void test_keys(void)
 		{ "mp-capable",		NFMPTCP_CFG_A_MP_CAPABLE,		1 },
 		{ "add-addr",		NFMPTCP_CFG_A_ADD_ADDR,			1 },
 		{ "add-addr-bad-hmac",	NFMPTCP_CFG_A_ADD_ADDR_BAD_HMAC,	1 },
+		{ "auto-detect",	NFMPTCP_CFG_A_AUTO_DETECT,		1 },
 	};
 	unsigned int i, a, n;
 
