@@ -284,25 +284,14 @@ static unsigned int nfmp_nat_add_addr(struct sk_buff *skb, unsigned int protoff,
 	struct nfmp_addr_entry snap;
 	struct nfmp_opts parsed;
 	struct nfmp_nat_plan plan;
-	const struct tcphdr *th;
-	struct tcphdr _th;
-	unsigned int optlen, len;
-	const u8 *p;
+	unsigned int len;
+	u8 tcp_flags;
+	int optlen;
 
-	th = skb_header_pointer(skb, protoff, sizeof(_th), &_th);
-	if (!th || th->doff * 4 < sizeof(*th))
+	optlen = nfmp_tcp_opts_copy(skb, protoff, opts, &tcp_flags);
+	if (optlen < 0 || !nfmp_has_mptcp_option(opts, optlen))
 		return NF_ACCEPT;
-	optlen = th->doff * 4 - sizeof(*th);
-	if (!optlen)
-		return NF_ACCEPT;
-	p = skb_header_pointer(skb, protoff + sizeof(*th), optlen, opts);
-	if (!p)
-		return NF_ACCEPT;
-	if (p != opts)
-		memcpy(opts, p, optlen);
-	if (!nfmp_has_mptcp_option(opts, optlen))
-		return NF_ACCEPT;
-	nfmp_parse_options(opts, optlen, ((const u8 *)th)[13],
+	nfmp_parse_options(opts, optlen, tcp_flags,
 			   conn ? READ_ONCE(conn->pc.version) : NFMP_VERSION_UNKNOWN, &parsed);
 	if (!(parsed.present & NFMP_SUBTYPE_BIT(NFMP_ADD_ADDR)))
 		return NF_ACCEPT;

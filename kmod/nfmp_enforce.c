@@ -4,8 +4,6 @@
  * the tracking decides which policy a packet falls under, this file drops,
  * rejects or strips, counts it per policy and per action, and reports it.
  */
-#include <linux/tcp.h>
-#include <net/tcp.h>
 
 #include "nfmp_enforce.h"
 #include "core/nfmp_add_addr_rewrite.h"
@@ -194,27 +192,16 @@ unsigned int nfmp_enforce_add_addr_private(struct net *net, struct nfmp_net *nn,
 	enum ip_conntrack_dir dir = CTINFO2DIR(p->ctinfo);
 	const struct nfmp_ct_data *data = nfmp_ct_data(p->ct);
 	u8 opts[MAX_TCP_OPTION_SPACE];
-	const struct tcphdr *th;
 	struct nfmp_opts parsed;
-	unsigned int optlen;
-	struct tcphdr _th;
-	const u8 *o;
-	u8 sender;
+	u8 sender, tcp_flags;
+	int optlen;
 
 	if (!(p->ct->status & (dir == IP_CT_DIR_ORIGINAL ? IPS_SRC_NAT : IPS_DST_NAT)))
 		return NF_ACCEPT;
-	th = skb_header_pointer(p->skb, p->protoff, sizeof(_th), &_th);
-	if (!th || th->doff * 4 <= sizeof(*th))
+	optlen = nfmp_tcp_opts_copy(p->skb, p->protoff, opts, &tcp_flags);
+	if (optlen < 0 || !nfmp_has_mptcp_option(opts, optlen))
 		return NF_ACCEPT;
-	optlen = th->doff * 4 - sizeof(*th);
-	o = skb_header_pointer(p->skb, p->protoff + sizeof(*th), optlen, opts);
-	if (!o)
-		return NF_ACCEPT;
-	if (o != opts)
-		memcpy(opts, o, optlen);
-	if (!nfmp_has_mptcp_option(opts, optlen))
-		return NF_ACCEPT;
-	nfmp_parse_options(opts, optlen, ((const u8 *)th)[13],
+	nfmp_parse_options(opts, optlen, tcp_flags,
 			   conn ? READ_ONCE(conn->pc.version) : NFMP_VERSION_UNKNOWN, &parsed);
 	if (!(parsed.present & NFMP_SUBTYPE_BIT(NFMP_ADD_ADDR)) ||
 	    (parsed.add_addr.version != NFMP_VERSION_0 && parsed.add_addr.echo) ||

@@ -10,6 +10,7 @@
 #include <net/net_namespace.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_helper.h>
+#include <net/tcp.h>		/* MAX_TCP_OPTION_SPACE */
 
 #include "core/nfmp_engine.h"
 #include "uapi/nfmptcp.h"
@@ -193,6 +194,8 @@ void nfmp_conn_prepare_hmac_once(struct nfmp_kconn *conn);
 /* nfmp_skb.c */
 /* Offset of the TCP header, or -1 (not TCP, IPv6 fragment). */
 int nfmp_tcp_protoff(const struct sk_buff *skb, u8 l3num);
+int nfmp_tcp_opts_copy(const struct sk_buff *skb, unsigned int protoff,
+		       u8 opts[MAX_TCP_OPTION_SPACE], u8 *tcp_flags);
 bool nfmp_tcp_opts_write(struct sk_buff *skb, unsigned int protoff, const u8 *opts,
 			 unsigned int optlen);
 

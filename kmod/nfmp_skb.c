@@ -35,6 +35,32 @@ int nfmp_tcp_protoff(const struct sk_buff *skb, u8 l3num)
 EXPORT_SYMBOL_GPL(nfmp_tcp_protoff);
 
 /*
+ * Copy the TCP options of the segment at @protoff into @opts; their length,
+ * or -1 (truncated header, none at all). @tcp_flags gets byte 13 of the header.
+ */
+int nfmp_tcp_opts_copy(const struct sk_buff *skb, unsigned int protoff,
+		       u8 opts[MAX_TCP_OPTION_SPACE], u8 *tcp_flags)
+{
+	const struct tcphdr *th;
+	struct tcphdr _th;
+	unsigned int optlen;
+	const u8 *p;
+
+	th = skb_header_pointer(skb, protoff, sizeof(_th), &_th);
+	if (!th || th->doff * 4 <= sizeof(*th))
+		return -1;
+	optlen = th->doff * 4 - sizeof(*th);
+	p = skb_header_pointer(skb, protoff + sizeof(*th), optlen, opts);
+	if (!p)
+		return -1;
+	if (p != opts)
+		memcpy(opts, p, optlen);
+	*tcp_flags = ((const u8 *)th)[13];
+	return optlen;
+}
+EXPORT_SYMBOL_GPL(nfmp_tcp_opts_copy);
+
+/*
  * Replace the TCP options with @opts (same length), fixing the checksum. The
  * area starts at an even offset and is a multiple of 4 long, so a plain
  * one's complement difference does. False if the skb cannot be written.

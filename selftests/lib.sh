@@ -298,6 +298,41 @@ nfm_nstat() {
 		awk -v c="$2" '$1 == c { v = $2 } END { print v + 0 }'
 }
 
+# nfm_stat NAME [NS] : a counter of `nfmptcp stats -j` (e.g. join_valid) in NS
+# (default router), 0 when the module does not have it
+nfm_stat() {
+	nfm_ns_exec "${2:-router}" nfmptcp stats -j | jq -r ".\"$1\" // 0"
+}
+
+# nfm_nft_counter NS FAMILY TABLE CHAIN COMMENT [packets|bytes] : the sum of
+# the counters of the rules with that comment (default: packets)
+nfm_nft_counter() {
+	nfm_ns_exec "$1" nft -j list chain "$2" "$3" "$4" |
+		jq --arg c "$5" '[.nftables[] | .rule? | select(.comment == $c) | .expr[] | .counter? | select(.) | .'"${6:-packets}"'] | add // 0'
+}
+
+# nfm_monitor_start FILE : `nfmptcp -j monitor` in the router, into FILE,
+# until nfm_monitor_stop (or 300 s)
+nfm_monitor_start() {
+	# plain `ip netns exec` (it execs): $! is the monitor
+	ip netns exec "$NFM_NS_ROUTER" nfmptcp -j monitor -t 300 >"$1" 2>"$1.err" &
+	NFM_MONITOR=$!
+	NFM_PIDS+=("$NFM_MONITOR")
+	sleep 1	# in the group before the first event
+}
+
+nfm_monitor_stop() {
+	sleep 0.5
+	kill -TERM "$NFM_MONITOR" 2>/dev/null
+	wait "$NFM_MONITOR" 2>/dev/null
+}
+
+# nfm_policy_events FILE POLICY ACTION : policy events of that kind in FILE
+nfm_policy_events() {
+	jq -s --arg p "$2" --arg a "$3" \
+		'[.[] | select(.event == "policy" and .policy == $p and .action == $a)] | length' "$1"
+}
+
 # nfm_assert_nstat_ge NS COUNTER MIN : TAP check counter >= MIN
 nfm_assert_nstat_ge() {
 	local v

@@ -48,10 +48,7 @@ table inet nfm_fw {
 NFT
 }
 
-rule_counter() {
-	nfm_ns_exec router nft -j list chain inet nfm_fw forward |
-		jq --arg c "$1" '[.nftables[] | .rule? | select(.comment == $c) | .expr[] | .counter? | select(.) | .'"$2"'] | add // 0'
-}
+rule_counter() { nfm_nft_counter router inet nfm_fw forward "$1" "$2"; }
 
 # run_phase LABEL [CLIENT_ARGS...]: one transfer through the port forward
 run_phase() {

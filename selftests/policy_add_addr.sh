@@ -45,23 +45,12 @@ NFT
 modprobe nf_conntrack_mptcp nat_autoload=0 || { nfm_fail "modprobe" "nf_conntrack_mptcp"; nfm_exit; }
 NFM_MODULES_LOADED+=(nf_conntrack_mptcp)
 
-add_addr_arrived() {
-	nfm_ns_exec server nft -j list chain inet nfm_rx in |
-		jq '[.nftables[] | .rule? | select(.comment == "add-addr") | .expr[] | .counter? | select(.) | .packets] | add // 0'
-}
-stat() {
-	nfm_ns_exec router nfmptcp stats -j | jq -r ".\"$1\" // 0"
-}
-joins_to() {
-	nfm_ns_exec router nft -j list chain inet nfm_fw forward |
-		jq --arg c "join to $1" '[.nftables[] | .rule? | select(.comment == $c) | .expr[] | .counter? | select(.) | .packets] | add // 0'
-}
+add_addr_arrived() { nfm_nft_counter server inet nfm_rx in add-addr; }
+stat() { nfm_stat "$1"; }
+joins_to() { nfm_nft_counter router inet nfm_fw forward "join to $1"; }
 
 EVENTS=$NFM_TMP/events.json
-ip netns exec "$(nfm_ns router)" nfmptcp -j monitor -t 300 >"$EVENTS" 2>"$NFM_TMP/monitor.err" &
-mon=$!
-NFM_PIDS+=("$mon")
-sleep 1
+nfm_monitor_start "$EVENTS"
 
 # announce LABEL: a transfer during which the client announces both addresses
 announce() {
@@ -144,13 +133,11 @@ nfm_check "add-addr-bad-hmac drop: the forged ADD_ADDR never reached the server"
 nfm_check "add-addr-bad-hmac drop: counted policy-add-addr-bad-hmac" \
 	[ "$(stat policy_add_addr_bad_hmac)" -gt "$pol0" ]
 
-sleep 0.5
-kill -TERM "$mon" 2>/dev/null
-wait "$mon" 2>/dev/null
+nfm_monitor_stop
 for pa in "add-addr strip-private" "add-addr strip" "add-addr-bad-hmac strip"; do
 	set -- $pa
 	nfm_check "monitor -j: a policy event $1 $2" \
-		[ "$(jq -s --arg p "$1" --arg a "$2" '[.[] | select(.event == "policy" and .policy == $p and .action == $a)] | length' "$EVENTS")" -ge 1 ]
+		[ "$(nfm_policy_events "$EVENTS" "$1" "$2")" -ge 1 ]
 done
 priv_events() {
 	jq -s --arg a "$1" '[.[] | select(.event == "policy" and .action == "strip-private") | tostring | select(contains($a))] | length' "$EVENTS"

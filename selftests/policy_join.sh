@@ -38,19 +38,11 @@ table ip nfm_forge {
 }
 NFT
 
-stat() {
-	nfm_ns_exec router nfmptcp stats -j | jq -r ".\"$1\" // 0"
-}
-forwarded() {
-	nfm_ns_exec router nft -j list chain inet nfm_fw forward |
-		jq '[.nftables[] | .rule? | select(.comment == "forged") | .expr[] | .counter? | select(.) | .packets] | add // 0'
-}
+stat() { nfm_stat "$1"; }
+forwarded() { nfm_nft_counter router inet nfm_fw forward forged; }
 
 EVENTS=$NFM_TMP/events.json
-ip netns exec "$(nfm_ns router)" nfmptcp -j monitor -t 300 >"$EVENTS" 2>"$NFM_TMP/monitor.err" &
-mon=$!
-NFM_PIDS+=("$mon")
-sleep 1
+nfm_monitor_start "$EVENTS"
 
 NFM_PORT=$((NFM_PORT + 10))
 port=$((NFM_PORT + 1))
@@ -195,15 +187,13 @@ nfm_check "ipv6: the client's join was reset (TcpAttemptFails)" \
 nfm_check "ipv6: the server never received the join SYN" \
 	[ "$(nfm_nstat server MPTcpExtMPJoinSynRx)" -eq "$sj0" ]
 
-sleep 0.5
-kill -TERM "$mon" 2>/dev/null
-wait "$mon" 2>/dev/null
+nfm_monitor_stop
 for pa in "join-unknown-token drop" "join-unknown-token reject" "join-bad-hmac drop" \
 	  "join-bad-hmac reject" "join-not-owned drop" "join-not-owned reject" \
 	  "join-over-limit drop" "join-over-limit reject" "join-rate drop"; do
 	set -- $pa
 	nfm_check "monitor -j: a policy event $1 $2" \
-		[ "$(jq -s --arg p "$1" --arg a "$2" '[.[] | select(.event == "policy" and .policy == $p and .action == $a)] | length' "$EVENTS")" -ge 1 ]
+		[ "$(nfm_policy_events "$EVENTS" "$1" "$2")" -ge 1 ]
 done
 nfm_check "monitor -j: no policy event for accept" \
 	[ "$(jq -s '[.[] | select(.event == "policy" and .action == "accept")] | length' "$EVENTS")" -eq 0 ]

@@ -13,9 +13,7 @@ nfm_require_cmd ip nft jq nstat mptcp_xfer nfmptcp
 nfm_load_module || { nfm_fail "modprobe $NFM_MODULE" "failed"; nfm_exit; }
 nfm_topo_setup || { nfm_fail "topology" "setup failed"; nfm_exit; }
 
-stat() {
-	nfm_ns_exec router nfmptcp stats -j | jq -r ".\"$1\" // 0"
-}
+stat() { nfm_stat "$1"; }
 # MPTCP errors either end could count on an unclean fallback
 ERRORS="MPTcpExtMPFailRx MPTcpExtMPFailTx MPTcpExtDSSNotMatching MPTcpExtInfiniteMapRx MPTcpExtMPRstRx MPTcpExtMPRstTx MPTcpExtMPCapableSYNRX"
 errors() {
@@ -27,10 +25,7 @@ errors() {
 }
 
 EVENTS=$NFM_TMP/events.json
-ip netns exec "$(nfm_ns router)" nfmptcp -j monitor -t 300 >"$EVENTS" 2>"$NFM_TMP/monitor.err" &
-mon=$!
-NFM_PIDS+=("$mon")
-sleep 1
+nfm_monitor_start "$EVENTS"
 
 # run_phase LABEL MPTCP_EXPECTED: one transfer, then what both ends counted
 run_phase() {
@@ -86,10 +81,8 @@ NFT
 run_phase "nft reset tcp option mptcp" 0
 nfm_ns_exec router nft delete table inet nfm_strip
 
-sleep 0.5
-kill -TERM "$mon" 2>/dev/null
-wait "$mon" 2>/dev/null
+nfm_monitor_stop
 nfm_check "monitor -j: a policy event mp-capable strip" \
-	[ "$(jq -s '[.[] | select(.event == "policy" and .policy == "mp-capable" and .action == "strip")] | length' "$EVENTS")" -ge 1 ]
+	[ "$(nfm_policy_events "$EVENTS" mp-capable strip)" -ge 1 ]
 nfm_check_dmesg
 nfm_exit

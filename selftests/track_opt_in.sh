@@ -15,9 +15,7 @@ nfm_topo_setup || { nfm_fail "topology" "setup failed"; nfm_exit; }
 modprobe nf_conntrack_mptcp auto_detect=0 || { nfm_fail "modprobe" "auto_detect=0"; nfm_exit; }
 NFM_MODULES_LOADED+=(nf_conntrack_mptcp)
 
-stat() {
-	nfm_ns_exec router nfmptcp stats -j | jq -r ".\"$1\" // 0"
-}
+stat() { nfm_stat "$1"; }
 # tracked LABEL WANT: a transfer, and whether the router tracked it (1) or not (0)
 tracked() {
 	local seen0
