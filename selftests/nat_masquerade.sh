@@ -67,7 +67,9 @@ run_phase "with nf_nat_mptcp" -J 2
 js=$(nfm_ns_exec router nfmptcp show -j)
 nfm_check "with nf_nat_mptcp: the server's join reached the client" [ "$JOIN_SYN_RX" -ge 1 ]
 nfm_assert_nstat_ge server MPTcpExtMPJoinSynAckRx 1
-nfm_check "with nf_nat_mptcp: data flowed on the join (>= 64 KiB from 10.0.2.1)" [ "$BYTES" -ge 65536 ]
+# A join that carries only its handshake sends about 1 KiB. 6.12's scheduler puts
+# as little as 4 KiB of the 2 MiB on the join here (6.1: about 1 MiB).
+nfm_check "with nf_nat_mptcp: data flowed on the join (>= 2 KiB from 10.0.2.1)" [ "$BYTES" -ge 2048 ]
 nfm_check "nfmptcp show: 10.0.2.1 port 10100 announced as $OUT port 10100 (same length)" \
 	[ "$(jq --arg o "$OUT" '[.[] | .addrs[]? | select(.addr == "10.0.2.1" and .port == 10100 and .nat_addr == $o and .nat_port == 10100)] | length' <<<"$js")" -ge 1 ]
 nfm_check "the client counted the echo (MPTcpExtEchoAdd)" [ "$(nfm_nstat client MPTcpExtEchoAdd)" -gt "$echo0" ]

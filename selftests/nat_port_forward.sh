@@ -94,8 +94,10 @@ nfm_check "with nf_nat_mptcp: the client's join reached the server's second addr
 	[ "$JOIN_SYN_RX" -ge 1 ]
 nfm_check "with nf_nat_mptcp: the join completed (server MPTcpExtMPJoinAckRx)" [ "$JOIN_ACK_RX" -ge 1 ]
 # only RELATED lets anything reach 10.0.4.1 through the forward chain
-nfm_check "with nf_nat_mptcp: data flowed on the join (>= 64 KiB to 10.0.4.1)" \
-	[ "$(rule_counter "to second address" bytes)" -ge 65536 ]
+# A join that carries only its handshake sends about 1 KiB. 6.12's scheduler puts
+# as little as 4 KiB of the 2 MiB on the join here (6.1: about 1 MiB).
+nfm_check "with nf_nat_mptcp: data flowed on the join (>= 2 KiB to 10.0.4.1)" \
+	[ "$(rule_counter "to second address" bytes)" -ge 2048 ]
 nfm_check "add-addr-rewritten counted" \
 	[ "$(jq .add_addr_rewritten <<<"$st1")" -gt "$(jq .add_addr_rewritten <<<"$st0")" ]
 nfm_check "add-addr-dropped not counted" \

@@ -92,7 +92,9 @@ run_phase "with nf_nat_mptcp" -J 2
 js=$(nfm_ns_exec router nfmptcp show -j)
 nfm_check "with nf_nat_mptcp: the client's join reached the server" [ "$JOIN_SYN_RX" -ge 1 ] ||
 	nfm_ns_exec client nstat -az | grep -E 'InCsumErrors|PAWS|MPTcpExt(AddAddr|EchoAdd|PortAdd|MPJoin)|TCPACKSkipped|InErrs' | grep -v ' 0 ' | sed 's/^/# client: /'
-nfm_check "with nf_nat_mptcp: data flowed on the join (>= 64 KiB to fd00:4::1)" [ "$BYTES" -ge 65536 ]
+# A join that carries only its handshake sends about 1 KiB. 6.12's scheduler puts
+# as little as 4 KiB of the 2 MiB on the join here (6.1: about 1 MiB).
+nfm_check "with nf_nat_mptcp: data flowed on the join (>= 2 KiB to fd00:4::1)" [ "$BYTES" -ge 2048 ]
 nfm_check "nfmptcp show: fd00:4::1 announced as $PUB with a port" \
 	[ "$(jq --arg p "$PUB" '[.[] | .addrs[]? | select(.addr == "fd00:4::1" and .nat_addr == $p and .nat_port > 0)] | length' <<<"$js")" -ge 1 ]
 nfm_check "the server counted the echo (MPTcpExtEchoAdd)" [ "$(nfm_nstat server MPTcpExtEchoAdd)" -gt "$echo0" ]
