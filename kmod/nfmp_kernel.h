@@ -7,6 +7,7 @@
 #include <linux/spinlock.h>
 #include <linux/percpu.h>
 #include <linux/rculist.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_helper.h>
@@ -152,6 +153,16 @@ struct nfmp_net {
 	 * netns pays nothing for the rest. Changed under nfmp_track's mutex.
 	 */
 	bool			hooks_on;
+	/*
+	 * Periodic sweep for subflows whose conntrack lost our helper (no
+	 * ->destroy will come for them). Armed while connections exist; the
+	 * flags are under lock.
+	 */
+	bool			reap_armed;
+	bool			reap_stop;	/* netns exit: never armed again */
+	unsigned int		reap_bucket;	/* where the next sweep starts */
+	struct delayed_work	reap_work;
+	possible_net_t		net;
 };
 
 struct nfmp_net *nfmp_pernet(const struct net *net);
@@ -167,7 +178,7 @@ static inline struct nfmp_ct_data *nfmp_ct_data(const struct nf_conn *ct)
 }
 
 /* nfmp_table.c */
-int nfmp_table_init(struct nfmp_net *nn);
+int nfmp_table_init(struct net *net, struct nfmp_net *nn);
 void nfmp_table_exit(struct nfmp_net *nn);
 int nfmp_table_cache_init(void);
 void nfmp_table_cache_exit(void);
@@ -184,7 +195,8 @@ static inline u16 nfmp_ct_zone(const struct nf_conn *ct)
 
 void nfmp_subflow_link(struct nfmp_net *nn, struct nfmp_kconn *conn, struct nf_conn *ct);
 void nfmp_subflow_unlink(struct net *net, struct nfmp_net *nn, struct nf_conn *ct);
-void nfmp_conn_reap(struct nfmp_net *nn, struct nfmp_kconn *conn);
+bool nfmp_conn_reap(struct net *net, struct nfmp_net *nn, struct nfmp_kconn *conn);
+void nfmp_table_stop(struct nfmp_net *nn);
 void nfmp_table_flush(struct net *net, struct nfmp_net *nn, bool notify);
 void nfmp_conn_prepare_hmac_once(struct nfmp_kconn *conn);
 

@@ -40,7 +40,7 @@ static int __net_init nfmp_net_init(struct net *net)
 	nn->stats = __alloc_percpu(sizeof(u64) * __NFMPTCP_STAT_MAX, __alignof__(u64));
 	if (!nn->stats)
 		return -ENOMEM;
-	ret = nfmp_table_init(nn);
+	ret = nfmp_table_init(net, nn);
 	if (ret)
 		goto err_free_stats;
 	ret = nfmp_track_net_init(net);
@@ -58,6 +58,7 @@ err_free_stats:
 static void __net_exit nfmp_net_exit(struct net *net)
 {
 	nfmp_track_net_exit(net);	/* no packet reaches us after this */
+	nfmp_table_stop(nfmp_pernet(net));
 	nfmp_table_flush(net, nfmp_pernet(net), false);
 }
 

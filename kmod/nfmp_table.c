@@ -11,6 +11,11 @@
 
 static struct kmem_cache *nfmp_conn_cachep __read_mostly;
 
+/* The sweep for lost subflows (nfmp_reap_work) */
+#define NFMP_REAP_INTERVAL	HZ
+#define NFMP_REAP_SLICES	4U
+#define NFMP_REAP_MIN_BUCKETS	1024U
+
 static u32 nfmp_bucket(const struct nfmp_net *nn, u32 key)
 {
 	return jhash_1word(key, nn->hash_seed) >> (32 - nn->hash_bits);
@@ -27,11 +32,15 @@ void nfmp_table_cache_exit(void)
 	kmem_cache_destroy(nfmp_conn_cachep);
 }
 
-int nfmp_table_init(struct nfmp_net *nn)
+static void nfmp_reap_work(struct work_struct *work);
+
+int nfmp_table_init(struct net *net, struct nfmp_net *nn)
 {
 	unsigned int size = 1U << nn->hash_bits;
 
 	spin_lock_init(&nn->lock);
+	write_pnet(&nn->net, net);
+	INIT_DELAYED_WORK(&nn->reap_work, nfmp_reap_work);
 	get_random_bytes(&nn->hash_seed, sizeof(nn->hash_seed));
 	nn->token_hash[0] = kvcalloc(size, sizeof(struct hlist_head), GFP_KERNEL_ACCOUNT);
 	nn->token_hash[1] = kvcalloc(size, sizeof(struct hlist_head), GFP_KERNEL_ACCOUNT);
@@ -170,6 +179,10 @@ struct nfmp_kconn *nfmp_conn_create(struct nfmp_net *nn, const struct nf_conn *c
 	hlist_add_head_rcu(&conn->id_node, &nn->id_hash[nfmp_bucket(nn, conn->id)]);
 	WRITE_ONCE(nn->count, nn->count + 1);
 	nfmp_stat_inc(nn, NFMPTCP_STAT_CONN_SEEN);
+	if (!nn->reap_armed && !nn->reap_stop) {
+		nn->reap_armed = true;
+		queue_delayed_work(system_power_efficient_wq, &nn->reap_work, NFMP_REAP_INTERVAL);
+	}
 	return conn;
 }
 
@@ -282,26 +295,121 @@ static void nfmp_subflow_drop(struct nfmp_net *nn, struct nfmp_kconn *conn, stru
 }
 
 /*
- * Drop subflows whose conntrack was deleted without ->destroy (a user cleared
- * its helper through ctnetlink, so conntrack no longer knows about us).
+ * Take the subflow at *pp off and report it (SF_CLOSED, with the end reason
+ * when it was the connection's last, and the count of those left).
  */
-void nfmp_conn_reap(struct nfmp_net *nn, struct nfmp_kconn *conn)
+static void nfmp_subflow_close(struct net *net, struct nfmp_net *nn, struct nfmp_kconn *conn,
+			       struct nf_conn **pp)
+{
+	struct nf_conn *ct = *pp;
+	struct nfmp_subflow sf;
+
+	spin_lock(&conn->lock);
+	sf = nfmp_ct_data(ct)->sf;
+	if (conn->nsubflows == 1 && conn->pc.state != NFMP_CONN_CLOSED &&
+	    conn->pc.end_reason == NFMP_END_NONE)
+		conn->pc.end_reason = NFMP_END_SUBFLOWS_GONE;
+	spin_unlock(&conn->lock);
+
+	/* the list's reference may be the last one: the event still reads ct */
+	nf_conntrack_get(&ct->ct_general);
+	nfmp_subflow_drop(nn, conn, pp);
+	nfmp_event_subflow(net, NFMPTCP_EVENT_SF_CLOSED, conn, ct, &sf);
+	nf_ct_put(ct);
+}
+
+/*
+ * A subflow we will hear no more of: a user cleared its conntrack's helper
+ * through ctnetlink (CTA_HELP with an empty name: ctnetlink_change_helper()
+ * sets help->helper to NULL and tells nobody), so neither its packets nor
+ * its ->destroy reach us. Only a confirmed conntrack is ever linked, so its
+ * helper area stays in reach (no extension genid check applies).
+ */
+static bool nfmp_subflow_lost(const struct nf_conn *ct)
+{
+	const struct nf_conn_help *help = nfct_help(ct);
+
+	return !help || rcu_access_pointer(help->helper) != &nfmp_helper;
+}
+
+/*
+ * Close the lost subflows of @conn (SF_CLOSED each, counted as sf-reaped),
+ * and the connection if none is left (CONN_CLOSED). Returns true when
+ * @conn is gone (it stays readable until the RCU grace period).
+ */
+bool nfmp_conn_reap(struct net *net, struct nfmp_net *nn, struct nfmp_kconn *conn)
 {
 	struct nf_conn **pp = &conn->subflows;
 
+	lockdep_assert_held(&nn->lock);
+
 	while (*pp) {
-		if (unlikely(nf_ct_is_dying(*pp)))
-			nfmp_subflow_drop(nn, conn, pp);
-		else
+		if (unlikely(nfmp_subflow_lost(*pp))) {
+			nfmp_subflow_close(net, nn, conn, pp);
+			nfmp_stat_inc(nn, NFMPTCP_STAT_SF_REAPED);
+		} else {
 			pp = &nfmp_ct_data(*pp)->live.next;
+		}
 	}
+	if (conn->nsubflows)
+		return false;
+	nfmp_event_conn(net, NFMPTCP_EVENT_CONN_CLOSED, conn);
+	nfmp_conn_remove(nn, conn);
+	return true;
+}
+
+/*
+ * The sweep: every NFMP_REAP_INTERVAL a slice of the id index, the whole of
+ * it every NFMP_REAP_SLICES intervals, so that a lost subflow is reported
+ * and its conntrack released within seconds rather than at an unrelated
+ * walk (the list's reference would keep a deleted conntrack allocated, and
+ * counted against nf_conntrack_max). Process context, the lock taken per
+ * non-empty bucket.
+ */
+
+static void nfmp_reap_work(struct work_struct *work)
+{
+	struct nfmp_net *nn = container_of(to_delayed_work(work), struct nfmp_net, reap_work);
+	unsigned int size = 1U << nn->hash_bits, mask = size - 1;
+	unsigned int n = min(size, max(size / NFMP_REAP_SLICES, NFMP_REAP_MIN_BUCKETS));
+	unsigned int b = nn->reap_bucket & mask, i;
+	struct net *net = read_pnet(&nn->net);
+	struct nfmp_kconn *conn;
+	struct hlist_node *tmp;
+
+	for (i = 0; i < n; i++, b = (b + 1) & mask) {
+		if (hlist_empty(&nn->id_hash[b]))
+			continue;
+		spin_lock_bh(&nn->lock);
+		hlist_for_each_entry_safe(conn, tmp, &nn->id_hash[b], id_node)
+			nfmp_conn_reap(net, nn, conn);
+		spin_unlock_bh(&nn->lock);
+		if (!(i % 64))
+			cond_resched();
+	}
+	nn->reap_bucket = b;
+
+	spin_lock_bh(&nn->lock);
+	if (READ_ONCE(nn->count) && !nn->reap_stop)
+		queue_delayed_work(system_power_efficient_wq, &nn->reap_work, NFMP_REAP_INTERVAL);
+	else
+		nn->reap_armed = false;
+	spin_unlock_bh(&nn->lock);
+}
+
+/* netns exit, before the flush: the sweep is never armed again. */
+void nfmp_table_stop(struct nfmp_net *nn)
+{
+	spin_lock_bh(&nn->lock);
+	nn->reap_stop = true;
+	spin_unlock_bh(&nn->lock);
+	cancel_delayed_work_sync(&nn->reap_work);
 }
 
 /* The conntrack of a live subflow is going away (helper ->destroy). */
 void nfmp_subflow_unlink(struct net *net, struct nfmp_net *nn, struct nf_conn *ct)
 {
 	struct nfmp_ct_data *data = nfmp_ct_data(ct);
-	struct nfmp_subflow sf = data->sf;
 	struct nfmp_kconn *conn;
 	struct nf_conn **pp;
 
@@ -313,23 +421,11 @@ void nfmp_subflow_unlink(struct net *net, struct nfmp_net *nn, struct nf_conn *c
 	conn = data->live.conn;
 	for (pp = &conn->subflows; *pp; pp = &nfmp_ct_data(*pp)->live.next) {
 		if (*pp == ct) {
-			nfmp_subflow_drop(nn, conn, pp);
+			nfmp_subflow_close(net, nn, conn, pp);
 			break;
 		}
 	}
-	nfmp_conn_reap(nn, conn);
-
-	spin_lock(&conn->lock);
-	if (!conn->nsubflows && conn->pc.state != NFMP_CONN_CLOSED &&
-	    conn->pc.end_reason == NFMP_END_NONE)
-		conn->pc.end_reason = NFMP_END_SUBFLOWS_GONE;
-	spin_unlock(&conn->lock);
-
-	nfmp_event_subflow(net, NFMPTCP_EVENT_SF_CLOSED, conn, ct, &sf);
-	if (!conn->nsubflows) {
-		nfmp_event_conn(net, NFMPTCP_EVENT_CONN_CLOSED, conn);
-		nfmp_conn_remove(nn, conn);
-	}
+	nfmp_conn_reap(net, nn, conn);
 	spin_unlock_bh(&nn->lock);
 }
 

@@ -461,7 +461,11 @@ static struct nfmp_kconn *nfmp_commit(struct net *net, struct nfmp_net *nn, stru
 				   NFMP_VERSION_UNKNOWN, &seg->parsed);
 		seg->pkt.opts = &seg->parsed;
 		conn = nfmp_join_choose(cands, n, &data->sf, seg);
-		nfmp_conn_reap(nn, conn);
+		/* its subflows may all be lost: then the connection is gone */
+		if (nfmp_conn_reap(net, nn, conn)) {
+			conn = NULL;
+			break;
+		}
 		if (conn->nsubflows >= READ_ONCE(nn->cfg.max_subflows)) {
 			nfmp_stat_inc(nn, NFMPTCP_STAT_SF_LIMIT);
 			conn = NULL;

@@ -208,6 +208,7 @@ enum nfmptcp_stat {
 	NFMPTCP_STAT_POLICY_REJECT,		/* packets dropped and answered with MP_TCPRST */
 	NFMPTCP_STAT_POLICY_STRIP,		/* options removed, the packet forwarded */
 	NFMPTCP_STAT_EXPECT_NOT_JOIN,	/* non-join SYNs via nf_nat_mptcp's expectation: dropped */
+	NFMPTCP_STAT_SF_REAPED,		/* subflows whose conntrack lost our helper (ctnetlink) */
 	__NFMPTCP_STAT_MAX
 };
 
