@@ -6,7 +6,8 @@
 #   make check      deps + build + all tests (userspace unit tests, module build,
 #                   selftests/*.sh inside a QEMU VM); last line: "N passed, N failed, N skipped"
 #   make demo       deps + build, then a narrated two-path MPTCP transfer in the VM
-#   make bench      benchmarks (figures, never pass/fail); make fuzz: libFuzzer targets
+#   make bench      benchmarks (figures, never pass/fail); make fuzz: libFuzzer targets,
+#                   10 million executions each (FUZZ_RUNS)
 #   make install    modules into /lib/modules/$KVER/extra + depmod, nfmptcp, its man page;
 #                   honours DESTDIR, PREFIX (/usr/local), INSTALL_MOD_PATH (= DESTDIR)
 #   make uninstall  removes what make install put there (same variables)
@@ -23,7 +24,8 @@ export KVER KDIR
 
 CC ?= gcc
 TOOLS_CFLAGS ?= -O2 -g -Wall -Wextra
-TOOLS := selftests/tools/mptcp_xfer selftests/tools/mptcp_forge
+TOOLS := selftests/tools/mptcp_xfer selftests/tools/mptcp_forge selftests/tools/ct_helper \
+	selftests/tools/nl_fuzz
 
 HAVE_USERSPACE := $(wildcard userspace/Makefile)
 
@@ -64,6 +66,12 @@ selftests/tools/mptcp_xfer: selftests/tools/mptcp_xfer.c
 selftests/tools/mptcp_forge: selftests/tools/mptcp_forge.c
 	$(CC) $(TOOLS_CFLAGS) -o $@ $<
 
+selftests/tools/ct_helper: selftests/tools/ct_helper.c
+	$(CC) $(TOOLS_CFLAGS) -o $@ $< -lmnl
+
+selftests/tools/nl_fuzz: selftests/tools/nl_fuzz.c kmod/uapi/nfmptcp.h nft-ext/uapi/nft_mptcp.h
+	$(CC) $(TOOLS_CFLAGS) -o $@ $<
+
 deps:
 	@scripts/deps.sh
 
@@ -90,9 +98,10 @@ bench: all
 	cat bench/core.json bench/icount/forward.json bench/wall/forward.json | jq -s . >bench/results.json
 	@echo "bench: figures in bench/results.json"
 
-# fuzz: libFuzzer targets for the protocol core and the capture decoder (clang)
+# fuzz: libFuzzer targets for the protocol core and the capture decoder (clang),
+# FUZZ_RUNS executions each (default 10 million; about 10 minutes per target)
 fuzz:
-	$(MAKE) -C userspace fuzz
+	$(MAKE) -C userspace fuzz-run $(if $(FUZZ_RUNS),FUZZ_RUNS=$(FUZZ_RUNS))
 
 install: modules userspace
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) \

@@ -31,6 +31,9 @@ struct forge {
 	int bad_ack;
 	int garbage;		/* -G N: N random-option segments */
 	int flood;		/* -n N: N join SYNs, sources SRC, SRC+1, ... */
+	int random_token;	/* -k random: a fresh token for every flood SYN */
+	int mp_capable;		/* -C: the flood sends MP_CAPABLE SYNs instead */
+	long rate;		/* -r PPS: flood pacing, 0: as fast as possible */
 	int want_rst;		/* -R: wait for the RST answering the last segment */
 	const char *inject;	/* -X SEQ:ACK[:TSVAL:TSECR] ADD_ADDR injection */
 	struct in_addr announce;
@@ -39,7 +42,9 @@ struct forge {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mptcp_forge -s SRC -d DST -p DPORT -k TOKEN [-S SPORT] [-A] [-R] [-t MS] [-n N]\n"
+		"usage: mptcp_forge -s SRC -d DST -p DPORT -k TOKEN|random [-S SPORT] [-A] [-R] [-t MS]\n"
+		"                   [-n N [-r PPS]]\n"
+		"       mptcp_forge -s SRC -d DST -p DPORT -C -n N [-r PPS]\n"
 		"       mptcp_forge -s SRC -d DST -p DPORT -G N [-S SPORT]\n"
 		"       mptcp_forge -s SRC -d DST -p DPORT -S SPORT -X SEQ:ACK[:TSVAL:TSECR]|auto -a ADDR\n"
 		"  Sends an MP_JOIN SYN for TOKEN (hex) from SRC:SPORT to DST:DPORT.\n"
@@ -48,7 +53,8 @@ static void usage(FILE *f)
 		"      reason) or \"rst without MP_TCPRST\"\n"
 		"  -t  how long to wait for the SYN/ACK or RST (default 3000 ms)\n"
 		"  -n  send N such SYNs instead, from SRC, SRC+1, ... (spoofed), fresh nonces, ports\n"
-		"      SPORT, SPORT+1, ... when given (random otherwise)\n"
+		"      SPORT, SPORT+1, ... when given (random otherwise); -k random: a random token\n"
+		"      for each; -C: MP_CAPABLE SYNs (v1) instead of joins; -r: at most PPS a second\n"
 		"  -G  instead, send N segments (SYNs from fresh ports, and ACKs from SPORT when\n"
 		"      given) whose options are random: kind 30 with any subtype and length,\n"
 		"      truncated, zero-length, mixed with NOP/EOL and other kinds\n"
@@ -374,13 +380,19 @@ int main(int argc, char **argv)
 	fg.sport = 20000 + random() % 20000;
 	fg.nonce = random();
 	fg.isn = random();
-	while ((o = getopt(argc, argv, "s:d:p:S:k:ARt:G:n:X:a:h")) != -1) {
+	while ((o = getopt(argc, argv, "s:d:p:S:k:ARt:G:n:X:a:Cr:h")) != -1) {
 		switch (o) {
 		case 's': have |= inet_pton(AF_INET, optarg, &fg.src) == 1; break;
 		case 'd': have |= (inet_pton(AF_INET, optarg, &fg.dst) == 1) << 1; break;
 		case 'p': fg.dport = atoi(optarg); have |= 4; break;
 		case 'S': fg.sport = atoi(optarg); break;
-		case 'k': fg.token = strtoul(optarg, NULL, 16); have |= 8; break;
+		case 'k':
+			fg.random_token = !strcmp(optarg, "random");
+			fg.token = strtoul(optarg, NULL, 16);
+			have |= 8;
+			break;
+		case 'C': fg.mp_capable = 1; have |= 8; break;
+		case 'r': fg.rate = atol(optarg); break;
 		case 'A': fg.bad_ack = 1; break;
 		case 'R': fg.want_rst = 1; break;
 		case 'G': fg.garbage = atoi(optarg); have |= 8; break;
@@ -392,7 +404,8 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 1;
 		}
 	}
-	if (have != 15 || fg.flood < 0 || (fg.flood && (fg.bad_ack || fg.garbage || fg.want_rst))) {
+	if (have != 15 || fg.flood < 0 || (fg.flood && (fg.bad_ack || fg.garbage || fg.want_rst)) ||
+	    (fg.mp_capable && !fg.flood)) {
 		usage(stderr);
 		return 1;
 	}
@@ -427,14 +440,46 @@ int main(int argc, char **argv)
 		uint16_t sport0 = fg.sport;
 		int i;
 
+		/* MP_CAPABLE SYN, v1 (RFC 8684 §3.1): no key, flag H (HMAC-SHA256) */
+		static const uint8_t mpc_opt[4] = { 30, 4, 0x01, 0x01 };
+		struct timespec t0, now;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		for (i = 0; i < fg.flood; i++) {
+			if (fg.rate && i % 16 == 0) {
+				/* pace in bursts of 16: the veths' backlog must not overflow */
+				long long due = (long long)i * 1000000000LL / fg.rate, el;
+
+				clock_gettime(CLOCK_MONOTONIC, &now);
+				el = (now.tv_sec - t0.tv_sec) * 1000000000LL + now.tv_nsec - t0.tv_nsec;
+				if (due > el) {
+					struct timespec d = { (due - el) / 1000000000LL,
+							      (due - el) % 1000000000LL };
+
+					nanosleep(&d, NULL);
+				}
+			}
 			fg.src.s_addr = htonl(src0 + i);
 			fg.sport = sport0 ? sport0 + i : 20000 + random() % 40000;
+			if (fg.mp_capable) {
+				if (send_segment(fd, &fg, random(), 0, TH_SYN, mpc_opt, sizeof(mpc_opt)))
+					return 1;
+				continue;
+			}
+			if (fg.random_token)
+				*(uint32_t *)&syn_opt[4] = htonl(random() ^ (random() << 16));
 			*(uint32_t *)&syn_opt[8] = htonl(random());
 			if (send_segment(fd, &fg, random(), 0, TH_SYN, syn_opt, sizeof(syn_opt)))
 				return 1;
 		}
-		printf("sent %d MP_JOIN SYNs for token %08x\n", fg.flood, fg.token);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (fg.mp_capable)
+			printf("sent %d MP_CAPABLE SYNs", fg.flood);
+		else if (fg.random_token)
+			printf("sent %d MP_JOIN SYNs with random tokens", fg.flood);
+		else
+			printf("sent %d MP_JOIN SYNs for token %08x", fg.flood, fg.token);
+		printf(" in %.1f s\n", (now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9);
 		return 0;
 	}
 	if (send_segment(fd, &fg, fg.isn, 0, TH_SYN, syn_opt, sizeof(syn_opt)))

@@ -1,0 +1,794 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nl_fuzz.c - random and mutated netlink messages to the nfmptcp generic
+ * netlink family, or nf_tables batches carrying the mptcp expression with
+ * random attributes, for the selftests (netlink_fuzz.sh).
+ *
+ *   nl_fuzz [-m nfmptcp|nft] [-n COUNT] [-T SECONDS] [-s SEED] [-u]
+ *
+ * nfmptcp: a mix of raw random messages and valid requests (CONN_GET doit
+ * and dump, CONN_FLUSH, STATS_GET, CONFIG_GET, CONFIG_SET with a nest of
+ * config attributes) with attribute-level mutations (type, length, value,
+ * nesting, duplicates, unknown attributes, truncation, header fields).
+ * Every reply is checked: lengths within the message, the genl header's
+ * reserved field zero, attribute padding zero at every nesting level; and
+ * every 500 messages a probe sends CONFIG_GET and STATS_GET twice and the
+ * replies must be byte-identical (uninitialised bytes would differ).
+ * -u: the caller is unprivileged: any request that changes state (CONFIG_SET,
+ * CONN_FLUSH) or reads others' flows (CONN_GET) answered with success, and a
+ * subscription to the events group that succeeds, are violations.
+ *
+ * nft: batches NEWTABLE inet nfmfuzz / NEWCHAIN / NEWRULE with a "mptcp"
+ * expression whose data is mutated (key and register values in and out of
+ * range, wrong lengths and types, missing and extra attributes), with a
+ * cmp after it half of the time, into a regular chain and a forward base
+ * chain; the rules are dumped (padding checked) and deleted every 64
+ * batches, the table at the end. -u: every batch must be refused.
+ *
+ * Output: one line "nl_fuzz MODE: sent N ok N errors N replies N
+ * pad-violations N probe-mismatches N priv-violations N accepted-rules N".
+ * Exit 0 when no violation was seen, 1 otherwise, 2 on setup errors.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <linux/genetlink.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netlink.h>
+#include <endian.h>
+
+#define htonl(x)	htobe32(x)
+#define htons(x)	htobe16(x)
+#define NLA_OK(a, len)	((len) >= (int)NLA_HDRLEN && (a)->nla_len >= NLA_HDRLEN && \
+			 (a)->nla_len <= (len))
+#define NLA_NEXT(a, len) ((len) -= NLA_ALIGN((a)->nla_len), \
+			  (const struct nlattr *)((const char *)(a) + NLA_ALIGN((a)->nla_len)))
+#define NLA_DATA(a)	((const void *)((const char *)(a) + NLA_HDRLEN))
+
+#include "../../kmod/uapi/nfmptcp.h"
+#include "../../nft-ext/uapi/nft_mptcp.h"
+
+#define BUFSZ	8192
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+static int unpriv;
+
+static struct {
+	unsigned long sent, ok, errors, replies, pad_bad, probe_bad, priv_bad, rules_ok;
+} st;
+
+static uint64_t rnd(void)
+{
+	uint64_t x = rng_state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	rng_state = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+static uint32_t rndn(uint32_t n)
+{
+	return n ? (uint32_t)(rnd() % n) : 0;
+}
+
+static void rnd_bytes(void *p, size_t n)
+{
+	uint8_t *b = p;
+
+	while (n--)
+		*b++ = (uint8_t)rnd();
+}
+
+/* ---- message building ------------------------------------------------------ */
+
+struct msg {
+	uint8_t buf[BUFSZ] __attribute__((aligned(4)));
+	size_t len;
+};
+
+static void *put(struct msg *m, const void *data, size_t n)
+{
+	void *p = m->buf + m->len;
+
+	if (m->len + NLMSG_ALIGN(n) > sizeof(m->buf))
+		return NULL;
+	if (data)
+		memcpy(p, data, n);
+	else
+		memset(p, 0, n);
+	memset(m->buf + m->len + n, 0, NLMSG_ALIGN(n) - n);
+	m->len += NLMSG_ALIGN(n);
+	return p;
+}
+
+static struct nlattr *attr(struct msg *m, uint16_t type, const void *data, uint16_t n)
+{
+	struct nlattr a = { .nla_len = NLA_HDRLEN + n, .nla_type = type };
+	struct nlattr *p = put(m, &a, sizeof(a));
+
+	if (p && n)
+		put(m, data, n);
+	return p;
+}
+
+static void attr_u32(struct msg *m, uint16_t type, uint32_t v)
+{
+	attr(m, type, &v, sizeof(v));
+}
+
+static void attr_str(struct msg *m, uint16_t type, const char *s)
+{
+	attr(m, type, s, strlen(s) + 1);
+}
+
+static size_t nest_start(struct msg *m, uint16_t type)
+{
+	size_t off = m->len;
+
+	attr(m, type | NLA_F_NESTED, NULL, 0);
+	return off;
+}
+
+static void nest_end(struct msg *m, size_t off)
+{
+	((struct nlattr *)(m->buf + off))->nla_len = m->len - off;
+}
+
+static struct nlmsghdr *hdr(struct msg *m, uint16_t type, uint16_t flags, uint32_t seq)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = put(m, NULL, sizeof(*nlh));
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = seq;
+	return nlh;
+}
+
+static void msg_end(struct msg *m, size_t start)
+{
+	((struct nlmsghdr *)(m->buf + start))->nlmsg_len = m->len - start;
+}
+
+/* ---- reply checks ------------------------------------------------------------ */
+
+/* Attribute padding (and nested attributes' padding) must be zero. */
+static int attrs_clean(const uint8_t *p, size_t len, int depth)
+{
+	while (len >= NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)p;
+		size_t alen = a->nla_len, i;
+
+		if (alen < NLA_HDRLEN || alen > len)
+			return 0;
+		for (i = alen; i < NLA_ALIGN(alen) && i < len; i++)
+			if (p[i])
+				return 0;
+		if ((a->nla_type & NLA_F_NESTED) && depth < 8 &&
+		    !attrs_clean(p + NLA_HDRLEN, alen - NLA_HDRLEN, depth + 1))
+			return 0;
+		if (NLA_ALIGN(alen) >= len)
+			return 1;
+		p += NLA_ALIGN(alen);
+		len -= NLA_ALIGN(alen);
+	}
+	return len == 0;
+}
+
+struct sent {
+	uint32_t seq;
+	uint16_t type;
+	uint8_t cmd;		/* genl cmd, or nft message type */
+	int has_cmd;
+};
+
+/*
+ * Read every reply queued for us (netlink answers in the sender's context;
+ * a dump's next part is made by the read that drains the previous one).
+ * @hdrlen: family header after nlmsghdr (genlmsghdr, nfgenmsg).
+ * @keep: if not NULL, the data replies are copied there (probes).
+ */
+static void drain(int fd, uint16_t data_type, size_t hdrlen, const struct sent *s,
+		  struct msg *keep, int nft)
+{
+	static uint8_t buf[65536] __attribute__((aligned(4)));
+
+	if (keep)
+		keep->len = 0;
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		struct nlmsghdr *nlh;
+		size_t left;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS)	/* a reply too many for the buffer: not ours to judge */
+				continue;
+			return;
+		}
+		left = n;
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, left); nlh = NLMSG_NEXT(nlh, left)) {
+			st.replies++;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(nlh);
+
+				if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
+					st.pad_bad++;
+				else if (e->error)
+					st.errors++;
+				else if (s && nlh->nlmsg_seq == s->seq) {
+					st.ok++;
+					if (unpriv && s->has_cmd && !nft &&
+					    (s->cmd == NFMPTCP_CMD_CONFIG_SET ||
+					     s->cmd == NFMPTCP_CMD_CONN_FLUSH ||
+					     s->cmd == NFMPTCP_CMD_CONN_GET)) {
+						fprintf(stderr, "nl_fuzz: unprivileged cmd %u succeeded\n",
+							s->cmd);
+						st.priv_bad++;
+					}
+					if (nft && s->cmd == NFT_MSG_NEWRULE)
+						st.rules_ok++;
+					if (nft && unpriv) {
+						fprintf(stderr, "nl_fuzz: unprivileged nft msg %u succeeded\n",
+							s->cmd);
+						st.priv_bad++;
+					}
+				}
+				continue;
+			}
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				continue;
+			if (nlh->nlmsg_len < NLMSG_LENGTH(hdrlen)) {
+				st.pad_bad++;
+				continue;
+			}
+			if (!nft && nlh->nlmsg_type == data_type) {
+				const struct genlmsghdr *g = NLMSG_DATA(nlh);
+
+				if (g->reserved)
+					st.pad_bad++;
+				if (unpriv && g->cmd == NFMPTCP_CMD_CONN_GET) {
+					fprintf(stderr, "nl_fuzz: unprivileged CONN_GET answered\n");
+					st.priv_bad++;
+				}
+			}
+			if (!attrs_clean((const uint8_t *)NLMSG_DATA(nlh) + NLMSG_ALIGN(hdrlen),
+					 nlh->nlmsg_len - NLMSG_LENGTH(hdrlen), 0)) {
+				fprintf(stderr, "nl_fuzz: reply type %u: non-zero padding or bad attribute\n",
+					nlh->nlmsg_type);
+				st.pad_bad++;
+			}
+			if (keep && keep->len + nlh->nlmsg_len <= sizeof(keep->buf)) {
+				/* the sequence number differs between two probes */
+				memcpy(keep->buf + keep->len, nlh, nlh->nlmsg_len);
+				((struct nlmsghdr *)(keep->buf + keep->len))->nlmsg_seq = 0;
+				keep->len += nlh->nlmsg_len;
+			}
+		}
+	}
+}
+
+static int xsend(int fd, const struct msg *m, size_t len)
+{
+	struct sockaddr_nl k = { .nl_family = AF_NETLINK };
+
+	st.sent++;
+	if (sendto(fd, m->buf, len, 0, (struct sockaddr *)&k, sizeof(k)) < 0)
+		return -errno;
+	return 0;
+}
+
+/* ---- generic netlink ------------------------------------------------------- */
+
+static uint32_t events_grp;
+
+/* The family's id, and the events group's id (CTRL_ATTR_MCAST_GROUPS). */
+static int genl_family_id(int fd, const char *name, uint16_t *id)
+{
+	static uint8_t buf[8192] __attribute__((aligned(4)));
+	struct genlmsghdr g = { .cmd = CTRL_CMD_GETFAMILY, .version = 1 };
+	struct msg m = { .len = 0 };
+	struct nlmsghdr *nlh;
+	int found = 0;
+	ssize_t n;
+	size_t left;
+
+	hdr(&m, GENL_ID_CTRL, NLM_F_ACK, 1);
+	put(&m, &g, sizeof(g));
+	attr_str(&m, CTRL_ATTR_FAMILY_NAME, name);
+	msg_end(&m, 0);
+	if (xsend(fd, &m, m.len))
+		return -1;
+	st.sent--;
+	n = recv(fd, buf, sizeof(buf), 0);
+	left = n > 0 ? n : 0;
+	for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, left); nlh = NLMSG_NEXT(nlh, left)) {
+		const struct nlattr *a;
+		const uint8_t *p = (const uint8_t *)NLMSG_DATA(nlh) + GENL_HDRLEN;
+		int len = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+
+		if (nlh->nlmsg_type != GENL_ID_CTRL)
+			continue;
+		for (a = (const void *)p; NLA_OK(a, len); a = NLA_NEXT(a, len)) {
+			const struct nlattr *grp, *ga;
+			int glen, galen;
+
+			if ((a->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_FAMILY_ID) {
+				memcpy(id, NLA_DATA(a), 2);
+				found = 1;
+			}
+			if ((a->nla_type & NLA_TYPE_MASK) != CTRL_ATTR_MCAST_GROUPS)
+				continue;
+			glen = a->nla_len - NLA_HDRLEN;
+			for (grp = NLA_DATA(a); NLA_OK(grp, glen); grp = NLA_NEXT(grp, glen)) {
+				uint32_t gid = 0;
+				int named = 0;
+
+				galen = grp->nla_len - NLA_HDRLEN;
+				for (ga = NLA_DATA(grp); NLA_OK(ga, galen); ga = NLA_NEXT(ga, galen)) {
+					if ((ga->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_MCAST_GRP_ID)
+						memcpy(&gid, NLA_DATA(ga), 4);
+					if ((ga->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_MCAST_GRP_NAME &&
+					    !strcmp(NLA_DATA(ga), NFMPTCP_MCGRP_EVENTS))
+						named = 1;
+				}
+				if (named)
+					events_grp = gid;
+			}
+		}
+	}
+	return found ? 0 : -1;
+}
+
+/* A valid config attribute (or one just out of its range). */
+static void cfg_attr(struct msg *m)
+{
+	uint16_t t = 1 + rndn(NFMPTCP_CFG_A_MAX + 2);	/* one past the last: unknown */
+	uint32_t v32;
+	uint8_t v8;
+
+	switch (t) {
+	case NFMPTCP_CFG_A_MAX_CONNS:
+		v32 = rndn(4) ? 1 + rndn(100000) : (uint32_t)rnd();
+		attr_u32(m, t, v32);
+		break;
+	case NFMPTCP_CFG_A_MAX_SUBFLOWS:
+		v32 = rndn(70);
+		attr_u32(m, t, v32);
+		break;
+	case NFMPTCP_CFG_A_JOIN_RATE:
+		v32 = rndn(1100);
+		attr_u32(m, t, v32);
+		break;
+	default:
+		v8 = rndn(8);
+		if (t == NFMPTCP_CFG_A_AUTO_DETECT && rndn(4))
+			v8 = 1;		/* keep the hooks mostly on */
+		attr(m, t, &v8, 1);
+		break;
+	}
+}
+
+/* Mutate one attribute of the message body (after the headers, from @body). */
+static void mutate(struct msg *m, size_t body)
+{
+	size_t offs[64], n = 0, off = body;
+	struct nlattr *a;
+
+	/* top-level and first-level nested attributes */
+	while (off + NLA_HDRLEN <= m->len && n < 64) {
+		a = (struct nlattr *)(m->buf + off);
+		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > m->len)
+			break;
+		offs[n++] = off;
+		if (a->nla_type & NLA_F_NESTED) {
+			size_t in = off + NLA_HDRLEN;
+
+			while (in + NLA_HDRLEN <= off + a->nla_len && n < 64) {
+				struct nlattr *b = (struct nlattr *)(m->buf + in);
+
+				if (b->nla_len < NLA_HDRLEN || in + b->nla_len > off + a->nla_len)
+					break;
+				offs[n++] = in;
+				in += NLA_ALIGN(b->nla_len);
+			}
+		}
+		off += NLA_ALIGN(a->nla_len);
+	}
+
+	switch (rndn(10)) {
+	case 0:	/* append an unknown or random attribute */
+		attr(m, rndn(40), NULL, 0);
+		{
+			uint8_t junk[32];
+			uint16_t l = rndn(sizeof(junk));
+
+			rnd_bytes(junk, l);
+			m->len -= NLA_HDRLEN;
+			attr(m, rndn(40) | (rndn(2) ? NLA_F_NESTED : 0), junk, l);
+		}
+		return;
+	case 1:	/* duplicate the last attribute */
+		if (n) {
+			size_t l = NLA_ALIGN(((struct nlattr *)(m->buf + offs[n - 1]))->nla_len);
+
+			if (m->len + l <= sizeof(m->buf) && offs[n - 1] + l <= m->len) {
+				memcpy(m->buf + m->len, m->buf + offs[n - 1], l);
+				m->len += l;
+			}
+		}
+		return;
+	}
+	if (!n)
+		return;
+	a = (struct nlattr *)(m->buf + offs[rndn(n)]);
+	switch (rndn(8)) {
+	case 0:
+		a->nla_type = rndn(40);
+		break;
+	case 1:
+		a->nla_type ^= rndn(2) ? NLA_F_NESTED : NLA_F_NET_BYTEORDER;
+		break;
+	case 2:
+		a->nla_len = rndn(2) ? rndn(NLA_HDRLEN) : a->nla_len + 1 + rndn(64);
+		break;
+	case 3:
+		if (a->nla_len > NLA_HDRLEN)
+			a->nla_len -= 1 + rndn(a->nla_len - NLA_HDRLEN);
+		break;
+	case 4:
+		a->nla_len = rnd();
+		break;
+	default: {
+		/* the value, within what the message holds (its length may lie already) */
+		size_t at = (uint8_t *)a - m->buf + NLA_HDRLEN, l = a->nla_len;
+
+		l = l > NLA_HDRLEN ? l - NLA_HDRLEN : 0;
+		if (at + l > m->len)
+			l = at < m->len ? m->len - at : 0;
+		rnd_bytes(m->buf + at, l);
+		break;
+	}
+	}
+}
+
+static void genl_probe(int fd, uint16_t fam, uint32_t *seq)
+{
+	static const uint8_t cmds[] = { NFMPTCP_CMD_CONFIG_GET, NFMPTCP_CMD_STATS_GET };
+	static struct msg r1, r2;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cmds); i++) {
+		struct genlmsghdr g = { .cmd = cmds[i], .version = NFMPTCP_GENL_VERSION };
+		struct sent s = { .cmd = cmds[i], .has_cmd = 1 };
+		struct msg m = { .len = 0 };
+
+		hdr(&m, fam, NLM_F_ACK, s.seq = ++*seq);
+		put(&m, &g, sizeof(g));
+		msg_end(&m, 0);
+		xsend(fd, &m, m.len);
+		drain(fd, fam, GENL_HDRLEN, &s, &r1, 0);
+		m.len = 0;
+		hdr(&m, fam, NLM_F_ACK, s.seq = ++*seq);
+		put(&m, &g, sizeof(g));
+		msg_end(&m, 0);
+		xsend(fd, &m, m.len);
+		drain(fd, fam, GENL_HDRLEN, &s, &r2, 0);
+		if (r1.len != r2.len || memcmp(r1.buf, r2.buf, r1.len)) {
+			fprintf(stderr, "nl_fuzz: cmd %u: two replies to the same request differ\n",
+				cmds[i]);
+			st.probe_bad++;
+		}
+	}
+}
+
+static void fuzz_genl(int fd, unsigned long count, time_t deadline)
+{
+	uint32_t seq = 1000;
+	uint16_t fam;
+	unsigned long i;
+
+	if (genl_family_id(fd, NFMPTCP_GENL_NAME, &fam)) {
+		fprintf(stderr, "nl_fuzz: no %s family (module not loaded?)\n", NFMPTCP_GENL_NAME);
+		exit(2);
+	}
+	if (unpriv) {
+		/* events carry others' flows: the group needs CAP_NET_ADMIN */
+		if (!events_grp) {
+			fprintf(stderr, "nl_fuzz: no events group\n");
+			exit(2);
+		}
+		if (!setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &events_grp,
+				sizeof(events_grp))) {
+			fprintf(stderr, "nl_fuzz: unprivileged subscription to the events group succeeded\n");
+			st.priv_bad++;
+			setsockopt(fd, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, &events_grp,
+				   sizeof(events_grp));
+		}
+	}
+
+	for (i = 0; i < count && time(NULL) < deadline; i++) {
+		struct msg m = { .len = 0 };
+		struct genlmsghdr g = { .version = NFMPTCP_GENL_VERSION };
+		struct sent s = { .seq = ++seq, .has_cmd = 1 };
+		struct nlmsghdr *nlh;
+		size_t body, nest, len;
+		unsigned int k;
+
+		if (i % 500 == 0)
+			genl_probe(fd, fam, &seq);
+
+		if (rndn(8) == 0) {
+			/* raw: random header fields and body */
+			uint8_t junk[512];
+			uint16_t l = rndn(sizeof(junk));
+
+			nlh = hdr(&m, rndn(16) ? fam : rndn(0x40),
+				  NLM_F_ACK | (rndn(2) ? (uint16_t)rnd() : 0), s.seq);
+			rnd_bytes(junk, l);
+			put(&m, junk, l);
+			if (l >= 1)
+				s.cmd = junk[0];
+			else
+				s.has_cmd = 0;
+			msg_end(&m, 0);
+			if (nlh->nlmsg_type != fam)
+				s.has_cmd = 0;
+		} else {
+			uint16_t flags = NLM_F_ACK;
+
+			g.cmd = 1 + rndn(NFMPTCP_CMD_CONFIG_SET);
+			if (rndn(32) == 0)
+				g.cmd = rndn(64);
+			if (g.cmd == NFMPTCP_CMD_CONN_GET && rndn(2))
+				flags |= NLM_F_DUMP;
+			if (rndn(16) == 0)
+				flags |= (uint16_t)rnd() & ~NLM_F_REQUEST;
+			if (rndn(32) == 0)
+				g.version = rndn(256);
+			if (rndn(64) == 0)
+				g.reserved = rnd();
+			s.cmd = g.cmd;
+			hdr(&m, fam, flags, s.seq);
+			put(&m, &g, sizeof(g));
+			body = m.len;
+			switch (g.cmd) {
+			case NFMPTCP_CMD_CONN_GET:
+				if (!(flags & NLM_F_DUMP) || rndn(4) == 0)
+					attr_u32(&m, NFMPTCP_A_TOKEN, rndn(2) ? (uint32_t)rnd() : rndn(4));
+				break;
+			case NFMPTCP_CMD_CONFIG_SET:
+				nest = nest_start(&m, NFMPTCP_A_CONFIG);
+				for (k = 1 + rndn(5); k; k--)
+					cfg_attr(&m);
+				nest_end(&m, nest);
+				break;
+			default:
+				if (rndn(4) == 0)
+					attr_u32(&m, 1 + rndn(NFMPTCP_A_MAX), (uint32_t)rnd());
+				break;
+			}
+			for (k = rndn(4); k; k--)
+				mutate(&m, body);
+			msg_end(&m, 0);
+		}
+		len = m.len;
+		/* the header's length may lie, in both directions */
+		if (rndn(32) == 0)
+			((struct nlmsghdr *)m.buf)->nlmsg_len = rndn(len + 64);
+		else if (rndn(32) == 0 && len > NLMSG_HDRLEN)
+			len = NLMSG_HDRLEN + rndn(len - NLMSG_HDRLEN);
+		xsend(fd, &m, len);
+		drain(fd, fam, GENL_HDRLEN, &s, NULL, 0);
+	}
+	genl_probe(fd, fam, &seq);
+}
+
+/* ---- nf_tables ------------------------------------------------------------- */
+
+#define FZ_TABLE "nfmfuzz"
+
+static size_t nfnl_hdr(struct msg *m, uint16_t subsys_type, uint16_t flags, uint32_t seq,
+		       uint8_t family, uint16_t res_id)
+{
+	struct nfgenmsg g = { .nfgen_family = family, .version = NFNETLINK_V0,
+			      .res_id = htons(res_id) };
+	size_t start = m->len;
+
+	hdr(m, subsys_type, flags, seq);
+	put(m, &g, sizeof(g));
+	return start;
+}
+
+#define NFT_TYPE(t)	((NFNL_SUBSYS_NFTABLES << 8) | (t))
+
+static void mptcp_expr(struct msg *m)
+{
+	size_t e = nest_start(m, NFTA_LIST_ELEM), d, body;
+	unsigned int k;
+
+	attr_str(m, NFTA_EXPR_NAME, rndn(32) ? NFT_MPTCP_EXPR_NAME : "mptcq");
+	d = nest_start(m, NFTA_EXPR_DATA);
+	body = m->len;
+	if (rndn(8))
+		attr_u32(m, NFTA_MPTCP_KEY,
+			 htonl(rndn(4) ? rndn(NFT_MPTCP_KEY_MAX + 3) : (uint32_t)rnd()));
+	if (rndn(8)) {
+		uint32_t reg = rndn(4) ? NFT_REG_1 + rndn(4) : rndn(4) ? NFT_REG32_00 + rndn(20) :
+			       (uint32_t)rnd();
+
+		attr_u32(m, NFTA_MPTCP_DREG, htonl(reg));
+	}
+	for (k = rndn(3); k; k--)
+		mutate(m, body);
+	nest_end(m, d);
+	nest_end(m, e);
+	if (rndn(2)) {		/* a cmp reading the register */
+		uint32_t v = rnd();
+
+		e = nest_start(m, NFTA_LIST_ELEM);
+		attr_str(m, NFTA_EXPR_NAME, "cmp");
+		d = nest_start(m, NFTA_EXPR_DATA);
+		attr_u32(m, NFTA_CMP_SREG, htonl(NFT_REG_1));
+		attr_u32(m, NFTA_CMP_OP, htonl(NFT_CMP_EQ));
+		{
+			size_t dd = nest_start(m, NFTA_CMP_DATA);
+
+			attr(m, NFTA_DATA_VALUE, &v, sizeof(v));
+			nest_end(m, dd);
+		}
+		nest_end(m, d);
+		nest_end(m, e);
+	}
+}
+
+static void nft_batch(int fd, uint32_t *seq, int setup, int rule, int flush)
+{
+	struct msg m = { .len = 0 };
+	struct sent s = { .has_cmd = 1 };
+	size_t start, nest;
+
+	start = nfnl_hdr(&m, NFNL_MSG_BATCH_BEGIN, 0, ++*seq, AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
+	msg_end(&m, start);
+	if (setup) {
+		uint32_t hook = htonl(NF_INET_FORWARD), prio = 0;
+
+		start = nfnl_hdr(&m, NFT_TYPE(NFT_MSG_NEWTABLE), NLM_F_CREATE | NLM_F_ACK, ++*seq,
+				 NFPROTO_INET, 0);
+		attr_str(&m, NFTA_TABLE_NAME, FZ_TABLE);
+		msg_end(&m, start);
+		start = nfnl_hdr(&m, NFT_TYPE(NFT_MSG_NEWCHAIN), NLM_F_CREATE | NLM_F_ACK, ++*seq,
+				 NFPROTO_INET, 0);
+		attr_str(&m, NFTA_CHAIN_TABLE, FZ_TABLE);
+		attr_str(&m, NFTA_CHAIN_NAME, "c");
+		msg_end(&m, start);
+		start = nfnl_hdr(&m, NFT_TYPE(NFT_MSG_NEWCHAIN), NLM_F_CREATE | NLM_F_ACK, ++*seq,
+				 NFPROTO_INET, 0);
+		attr_str(&m, NFTA_CHAIN_TABLE, FZ_TABLE);
+		attr_str(&m, NFTA_CHAIN_NAME, "fwd");
+		attr_str(&m, NFTA_CHAIN_TYPE, "filter");
+		nest = nest_start(&m, NFTA_CHAIN_HOOK);
+		attr(&m, NFTA_HOOK_HOOKNUM, &hook, 4);
+		attr(&m, NFTA_HOOK_PRIORITY, &prio, 4);
+		nest_end(&m, nest);
+		msg_end(&m, start);
+	}
+	if (rule) {
+		start = nfnl_hdr(&m, NFT_TYPE(NFT_MSG_NEWRULE), NLM_F_CREATE | NLM_F_APPEND | NLM_F_ACK,
+				 s.seq = ++*seq, NFPROTO_INET, 0);
+		s.cmd = NFT_MSG_NEWRULE;
+		attr_str(&m, NFTA_RULE_TABLE, FZ_TABLE);
+		attr_str(&m, NFTA_RULE_CHAIN, rndn(2) ? "c" : "fwd");
+		nest = nest_start(&m, NFTA_RULE_EXPRESSIONS);
+		mptcp_expr(&m);
+		if (rndn(8) == 0)
+			mptcp_expr(&m);
+		nest_end(&m, nest);
+		msg_end(&m, start);
+	}
+	if (flush) {
+		start = nfnl_hdr(&m, NFT_TYPE(NFT_MSG_DELRULE), NLM_F_ACK, ++*seq, NFPROTO_INET, 0);
+		attr_str(&m, NFTA_RULE_TABLE, FZ_TABLE);
+		msg_end(&m, start);
+	}
+	start = nfnl_hdr(&m, NFNL_MSG_BATCH_END, 0, ++*seq, AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
+	msg_end(&m, start);
+	xsend(fd, &m, m.len);
+	/* a refused rule is an error; only a NEWRULE ack counts an accepted one */
+	drain(fd, 0, sizeof(struct nfgenmsg), rule ? &s : NULL, NULL, 1);
+}
+
+static void nft_dump_rules(int fd, uint32_t *seq)
+{
+	struct msg m = { .len = 0 };
+	size_t start;
+
+	start = nfnl_hdr(&m, NFT_TYPE(NFT_MSG_GETRULE), NLM_F_DUMP, ++*seq, NFPROTO_INET, 0);
+	attr_str(&m, NFTA_RULE_TABLE, FZ_TABLE);
+	msg_end(&m, start);
+	xsend(fd, &m, m.len);
+	drain(fd, 0, sizeof(struct nfgenmsg), NULL, NULL, 1);
+}
+
+static void fuzz_nft(int fd, unsigned long count, time_t deadline)
+{
+	uint32_t seq = (uint32_t)time(NULL);
+	unsigned long i;
+
+	nft_batch(fd, &seq, 1, 0, 0);
+	for (i = 0; i < count && time(NULL) < deadline; i++) {
+		nft_batch(fd, &seq, 0, 1, 0);
+		if (i % 64 == 63) {
+			nft_dump_rules(fd, &seq);
+			nft_batch(fd, &seq, 0, 0, 1);
+		}
+	}
+	nft_dump_rules(fd, &seq);
+	{
+		struct msg m = { .len = 0 };
+		size_t start;
+
+		start = nfnl_hdr(&m, NFNL_MSG_BATCH_BEGIN, 0, ++seq, AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
+		msg_end(&m, start);
+		start = nfnl_hdr(&m, NFT_TYPE(NFT_MSG_DELTABLE), NLM_F_ACK, ++seq, NFPROTO_INET, 0);
+		attr_str(&m, NFTA_TABLE_NAME, FZ_TABLE);
+		msg_end(&m, start);
+		start = nfnl_hdr(&m, NFNL_MSG_BATCH_END, 0, ++seq, AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
+		msg_end(&m, start);
+		xsend(fd, &m, m.len);
+		drain(fd, 0, sizeof(struct nfgenmsg), NULL, NULL, 1);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = "nfmptcp";
+	unsigned long count = 100000;
+	int o, fd, one = 1, bufsz = 1 << 20;
+	time_t limit = 600;
+	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
+
+	while ((o = getopt(argc, argv, "m:n:T:s:u")) != -1) {
+		switch (o) {
+		case 'm': mode = optarg; break;
+		case 'n': count = strtoul(optarg, NULL, 0); break;
+		case 'T': limit = strtol(optarg, NULL, 0); break;
+		case 's': rng_state = strtoull(optarg, NULL, 0) | 1; break;
+		case 'u': unpriv = 1; break;
+		default:
+			fprintf(stderr, "usage: nl_fuzz [-m nfmptcp|nft] [-n COUNT] [-T SECONDS] [-s SEED] [-u]\n");
+			return 2;
+		}
+	}
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+		    strcmp(mode, "nft") ? NETLINK_GENERIC : NETLINK_NETFILTER);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0) {
+		perror("nl_fuzz: netlink socket");
+		return 2;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof(bufsz));
+	/* extended acks: the kernel's extack path is part of what replies carry */
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+
+	if (!strcmp(mode, "nft"))
+		fuzz_nft(fd, count, time(NULL) + limit);
+	else
+		fuzz_genl(fd, count, time(NULL) + limit);
+
+	printf("nl_fuzz %s: sent %lu ok %lu errors %lu replies %lu pad-violations %lu "
+	       "probe-mismatches %lu priv-violations %lu accepted-rules %lu\n",
+	       mode, st.sent, st.ok, st.errors, st.replies, st.pad_bad, st.probe_bad,
+	       st.priv_bad, st.rules_ok);
+	return st.pad_bad || st.probe_bad || st.priv_bad ? 1 : 0;
+}
