@@ -43,7 +43,7 @@ SIG_KEY = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\{0,1\}\([^"]*\)"\{0,1\}$$/\
 NOSIGN = $(if $(SIG_KEY),$(if $(wildcard $(KDIR)/$(SIG_KEY) $(SIG_KEY)),,CONFIG_MODULE_SIG_ALL=))
 DKMS_VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
-.PHONY: all modules userspace tools deps check selftests demo bench fuzz install uninstall \
+.PHONY: all modules userspace tools ynl deps check selftests demo bench fuzz install uninstall \
 	dkms-install dkms-uninstall lint clean help
 
 all: modules userspace tools
@@ -58,7 +58,11 @@ ifneq ($(HAVE_USERSPACE),)
 	$(MAKE) -C userspace
 endif
 
-tools: $(TOOLS)
+tools: $(TOOLS) ynl
+
+# the kernel's YNL client for selftests/netlink_ynl.sh (scripts/ynl-extract.sh)
+ynl:
+	@mkdir -p .vm && scripts/ynl-extract.sh .vm/ynl
 
 selftests/tools/mptcp_xfer: selftests/tools/mptcp_xfer.c
 	$(CC) $(TOOLS_CFLAGS) -o $@ $< -lpthread
