@@ -12,6 +12,25 @@ nfm_require_root
 nfm_require_cmd ip nft jq mptcp_xfer nfmptcp
 
 nfm_topo_setup || { nfm_fail "topology" "setup failed"; nfm_exit; }
+
+# The module carries the helper's alias: a ruleset naming the "mptcp" helper
+# loads it (nf_conntrack_helper_try_module_get -> request_module).
+nfm_unload_module || { nfm_fail "rmmod" "nf_conntrack_mptcp in use before the test"; nfm_exit; }
+nfm_ns_exec router nft -f - <<'NFT'
+table inet nfm_autoload {
+	ct helper mptcp { type "mptcp" protocol tcp; l3proto inet; }
+}
+NFT
+nfm_check "a ct helper \"mptcp\" object autoloads nf_conntrack_mptcp" \
+	nfm_module_loaded nf_conntrack_mptcp
+nfm_ns_exec router nft delete table inet nfm_autoload
+# the object's module reference goes with the table's (deferred) destruction
+for ((i = 0; i < 50; i++)); do
+	nfm_unload_module 2>/dev/null && break
+	sleep 0.1
+done
+nfm_module_loaded nf_conntrack_mptcp && { nfm_fail "rmmod" "after the helper object went"; nfm_exit; }
+
 modprobe nf_conntrack_mptcp auto_detect=0 || { nfm_fail "modprobe" "auto_detect=0"; nfm_exit; }
 NFM_MODULES_LOADED+=(nf_conntrack_mptcp)
 
