@@ -203,7 +203,7 @@ static int nfmp_nl_put_subflow(struct sk_buff *skb, int type, const struct nf_co
 	    nla_put_be16(skb, NFMPTCP_SF_A_DPORT, t->dst.u.tcp.port) ||
 	    nla_put_u8(skb, NFMPTCP_SF_A_OPENER, sf->opener) ||
 	    nla_put_u8(skb, NFMPTCP_SF_A_VERDICT, sf->verdict) ||
-	    nla_put_u8(skb, NFMPTCP_SF_A_FLAGS, sf->flags))
+	    nla_put_u8(skb, NFMPTCP_SF_A_FLAGS, sf->flags & NFMP_SF_F_EXPORTED))
 		goto cancel;
 	if (sf->flags & NFMP_SF_F_JOIN) {
 		if (nla_put_u8(skb, NFMPTCP_SF_A_ADDR_ID_ORIG, sf->addr_id[NFMP_DIR_ORIG]) ||

@@ -595,10 +595,15 @@ static unsigned int nfmp_track_live(struct net *net, struct nfmp_net *nn,
 	struct nfmp_subflow sf_snap;
 	u16 ev;
 
-	spin_lock_bh(&conn->lock);
-	nfmp_parse_options(seg->opts, seg->optlen, seg->pkt.tcp_flags, conn->pc.version,
+	/* the version is fixed before a second subflow can exist */
+	nfmp_parse_options(seg->opts, seg->optlen, seg->pkt.tcp_flags, READ_ONCE(conn->pc.version),
 			   &seg->parsed);
 	seg->pkt.opts = &seg->parsed;
+	/* most packets of a busy connection: nothing to learn, no lock (nfmp_engine.h) */
+	if ((READ_ONCE(data->sf.flags) & NFMP_SF_F_STEADY) && nfmp_packet_is_plain(&seg->pkt))
+		return NF_ACCEPT;
+
+	spin_lock_bh(&conn->lock);
 	nfmp_engine_packet(&conn->pc, &data->sf, &seg->pkt, &res);
 	ev = res.events;
 	if (ev & (NFMP_EV_ADDR_ANNOUNCED | NFMP_EV_ADD_ADDR_BAD_HMAC))
@@ -691,13 +696,14 @@ static unsigned int nfmp_track(struct net *net, struct sk_buff *skb, struct nf_c
 	struct nfmp_kconn *conn;
 	struct nfmp_seg seg;
 	bool withdraw = false;
+	u32 phase;
 
-	if (!nfmp_read_segment(skb, ct, ctinfo, &seg))
-		return NF_ACCEPT;
-	p.protoff = seg.protoff;
-
-	if (!nf_ct_is_confirmed(ct))
+	if (!nf_ct_is_confirmed(ct)) {
+		if (!nfmp_read_segment(skb, ct, ctinfo, &seg))
+			return NF_ACCEPT;
+		p.protoff = seg.protoff;
 		return nfmp_track_syn(net, nn, &p, &seg, helper_attached);
+	}
 
 	/* killed by conntrack on this very packet (e.g. a RST in SYN_SENT) */
 	if (unlikely(nf_ct_is_dying(ct)))
@@ -705,7 +711,16 @@ static unsigned int nfmp_track(struct net *net, struct sk_buff *skb, struct nf_c
 
 	data = nfmp_ct_data(ct);
 	/* pairs with smp_store_release() in nfmp_subflow_link(): live.conn is set */
-	switch (smp_load_acquire(&data->phase)) {
+	phase = smp_load_acquire(&data->phase);
+	/* fallen back, refused or forgotten: not worth reading the segment */
+	if (phase != NFMP_PHASE_LIVE && phase != NFMP_PHASE_EMBRYO_MPC &&
+	    phase != NFMP_PHASE_EMBRYO_JOIN)
+		return NF_ACCEPT;
+	if (!nfmp_read_segment(skb, ct, ctinfo, &seg))
+		return NF_ACCEPT;
+	p.protoff = seg.protoff;
+
+	switch (phase) {
 	case NFMP_PHASE_LIVE:
 		conn = data->live.conn;
 		break;

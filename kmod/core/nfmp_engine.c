@@ -394,6 +394,30 @@ static void nfmp_conn_options(struct nfmp_conn *conn, struct nfmp_subflow *sf,
 	}
 }
 
+bool nfmp_packet_is_plain(const struct nfmp_pkt *pkt)
+{
+	const struct nfmp_opts *opts = pkt->opts;
+
+	if (pkt->tcp_flags & (NFMP_TCP_SYN | NFMP_TCP_FIN | NFMP_TCP_RST))
+		return false;
+	if (opts->malformed || opts->n_unknown || opts->bad_tcp_opts ||
+	    (opts->present & ~NFMP_SUBTYPE_BIT(NFMP_DSS)))
+		return false;
+	if (!NFMP_HAS(opts, NFMP_DSS) || !(opts->dss.flags & NFMP_DSS_MAP))
+		return true;
+	return opts->dss.data_len && !(opts->dss.flags & NFMP_DSS_DATA_FIN);
+}
+
+/* Everything nfmp_packet_is_plain() relies on; all of it only ever turns false once. */
+static bool nfmp_subflow_steady(const struct nfmp_conn *conn, const struct nfmp_subflow *sf)
+{
+	return !nfmp_conn_dead(conn) &&
+	       (conn->flags & (NFMP_CONN_F_KEYS | NFMP_CONN_F_DSS_SEEN)) ==
+	       (NFMP_CONN_F_KEYS | NFMP_CONN_F_DSS_SEEN) &&
+	       (sf->flags & (NFMP_SF_F_ESTABLISHED | NFMP_SF_F_CLOSED)) == NFMP_SF_F_ESTABLISHED &&
+	       sf->verdict == NFMP_VERDICT_VALID;
+}
+
 void nfmp_engine_packet(struct nfmp_conn *conn, struct nfmp_subflow *sf,
 			const struct nfmp_pkt *pkt, struct nfmp_result *res)
 {
@@ -422,6 +446,11 @@ void nfmp_engine_packet(struct nfmp_conn *conn, struct nfmp_subflow *sf,
 			res->events |= NFMP_EV_SF_CLOSED;
 		}
 	}
+
+	if (conn && nfmp_subflow_steady(conn, sf))
+		sf->flags |= NFMP_SF_F_STEADY;
+	else
+		sf->flags &= ~NFMP_SF_F_STEADY;
 }
 
 void nfmp_conn_prepare_hmac(const struct nfmp_conn *conn, struct nfmp_hmac_key hk[2])

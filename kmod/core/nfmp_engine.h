@@ -83,6 +83,8 @@ struct nfmp_conn {
 #define NFMP_SF_F_BACKUP_REPLY	0x04
 #define NFMP_SF_F_ESTABLISHED	0x08	/* third ACK seen */
 #define NFMP_SF_F_CLOSED	0x10	/* FIN or RST seen */
+#define NFMP_SF_F_STEADY	0x80	/* internal: see nfmp_packet_is_plain() */
+#define NFMP_SF_F_EXPORTED	0x1f	/* the flags netlink reports */
 
 /* Protocol state of one subflow (one TCP connection). */
 struct nfmp_subflow {
@@ -159,6 +161,18 @@ bool nfmp_join_synack_matches(const struct nfmp_conn *conn, const struct nfmp_su
  */
 void nfmp_engine_packet(struct nfmp_conn *conn, struct nfmp_subflow *sf,
 			const struct nfmp_pkt *pkt, struct nfmp_result *res);
+
+/*
+ * The common case of a forwarding box, decided without the connection's lock.
+ * nfmp_engine_packet() sets NFMP_SF_F_STEADY on a subflow that is verified,
+ * open and past every handshake of a connection whose keys are known and
+ * whose data is mapped (DSS seen). On such a subflow a packet that
+ * nfmp_packet_is_plain() accepts (no SYN/FIN/RST; no MPTCP option but a
+ * well-formed DSS that neither carries a DATA_FIN nor starts an infinite
+ * mapping) changes no state and raises no event, whatever other subflows did
+ * to the connection since: the engine need not see it.
+ */
+bool nfmp_packet_is_plain(const struct nfmp_pkt *pkt);
 
 /* Fill hk[2] from conn's keys (both must be known). */
 void nfmp_conn_prepare_hmac(const struct nfmp_conn *conn, struct nfmp_hmac_key hk[2]);

@@ -570,6 +570,153 @@ static void test_fallback(void)
 	nfmp_tap_group("fallback: SYN/ACK without MP_CAPABLE, data without DSS, infinite map, MP_FAIL");
 }
 
+/* ---- the lockless fast path: steady subflows and plain packets ---- */
+
+struct t_state {
+	struct nfmp_conn c;
+	struct nfmp_subflow sf;
+};
+
+static bool same_state(const struct t_state *a, const struct t_state *b)
+{
+	/* STEADY is only the engine's hint; the fast path leaves it as it was */
+	return !memcmp(&a->c, &b->c, sizeof(a->c)) && a->sf.verdict == b->sf.verdict &&
+	       a->sf.opener == b->sf.opener &&
+	       (a->sf.flags & ~NFMP_SF_F_STEADY) == (b->sf.flags & ~NFMP_SF_F_STEADY) &&
+	       !memcmp(a->sf.nonce, b->sf.nonce, sizeof(a->sf.nonce)) &&
+	       !memcmp(a->sf.addr_id, b->sf.addr_id, sizeof(a->sf.addr_id));
+}
+
+static u32 t_rand_state = 12345;
+
+static u32 t_rand(void)
+{
+	t_rand_state = t_rand_state * 1103515245u + 12345u;
+	return t_rand_state >> 8;
+}
+
+/* Random option areas (@o: 64 bytes, 40 used): real options with random fields, garbage. */
+static unsigned int random_opts(u8 *o)
+{
+	u8 addr[4] = { 10, 0, 0, (u8)t_rand() };
+	unsigned int len = 0, i, n = t_rand() % 3;
+
+	for (i = 0; i < n && len <= 24; i++) {
+		switch (t_rand() % 6) {
+		case 0:
+			len += b_dss(o + len, t_rand() & 1, !(t_rand() % 4), t_rand(),
+				     t_rand() % 3 ? (u16)t_rand() : 0);
+			break;
+		case 1:
+			len += b_add_addr(o + len, false, t_rand() & 1, t_rand() % 4, addr, false,
+					  0, t_rand());
+			break;
+		case 2:
+			len += b_simple(o + len, t_rand() % 16, t_rand() % 16, (u8)t_rand(),
+					2 + t_rand() % 12, t_rand());
+			break;
+		case 3:
+			o[len++] = 1;	/* NOP */
+			break;
+		default: {
+			unsigned int k, l = 1 + t_rand() % 8;
+
+			for (k = 0; k < l; k++)
+				o[len + k] = (u8)t_rand();
+			len += l;
+		}
+		}
+	}
+	return len > 40 ? 40 : len;
+}
+
+/*
+ * The kernel returns without the connection's lock for a plain packet of a
+ * steady subflow: the engine must agree that such a packet changes nothing,
+ * from every state the connection can reach through other subflows while
+ * this one stays steady (closing, closed, fallen back).
+ */
+static void test_steady(void)
+{
+	static const u8 tcp_flags[] = { ACK, ACK | 0x08 /* PSH */, 0, SYN, ACK | NFMP_TCP_FIN,
+					NFMP_TCP_RST, ACK | 0x20 /* URG */ };
+	struct t_state base[4], st, ref;
+	struct nfmp_subflow other, js;
+	unsigned int i, b, plain = 0, tried = 0;
+	struct t_pkt t;
+	u8 o[64];
+	u16 ev;
+
+	v1_handshake(&base[0].c, &base[0].sf);
+	NFMP_CHECK(!(base[0].sf.flags & NFMP_SF_F_STEADY));	/* no mapping seen yet */
+	feed(&base[0].c, &base[0].sf, ACK, ORIG, 100, o, b_mpc(o, 22, 1, 0x01, KEY_A, KEY_B, 100));
+	NFMP_CHECK(base[0].sf.flags & NFMP_SF_F_STEADY);
+	/* a join becomes steady once its HMAC is verified */
+	do_join(&base[0].c, &js, NFMP_CLIENT, false, false, &ev);
+	NFMP_CHECK(js.verdict == NFMP_VERDICT_VALID && (js.flags & NFMP_SF_F_STEADY));
+	do_join(&base[0].c, &js, NFMP_SERVER, false, true, &ev);
+	NFMP_CHECK(js.verdict == NFMP_VERDICT_BAD_HMAC && !(js.flags & NFMP_SF_F_STEADY));
+	/* ... and is no longer once it closes */
+	st = base[0];
+	feed(&st.c, &st.sf, ACK | NFMP_TCP_FIN, ORIG, 0, o, 0);
+	NFMP_CHECK(!(st.sf.flags & NFMP_SF_F_STEADY));
+
+	/* states reached through another subflow: closing, closed, fallen back */
+	for (b = 1; b < 4; b++)
+		base[b] = base[0];
+	other = base[1].sf;
+	feed(&base[1].c, &other, ACK, REPLY, 1, o, b_dss(o, true, true, 9, 1));
+	NFMP_CHECK(base[1].c.state == NFMP_CONN_CLOSING);
+	other = base[2].sf;
+	feed(&base[2].c, &other, ACK, ORIG, 0, o, b_simple(o, NFMP_MP_FASTCLOSE, 0, 0, 12, KEY_B));
+	NFMP_CHECK(base[2].c.state == NFMP_CONN_CLOSED);
+	other = base[3].sf;
+	feed(&base[3].c, &other, ACK, ORIG, 100, o, b_dss(o, true, false, 1, 0));
+	NFMP_CHECK(base[3].c.state == NFMP_CONN_FALLBACK);
+
+	/* the packets Linux sends on a busy connection are plain */
+	mkpkt(&t, 1, ACK, ORIG, 1400, o, b_dss(o, true, false, 5, 1400));
+	NFMP_CHECK(nfmp_packet_is_plain(&t.pkt));
+	mkpkt(&t, 1, ACK, REPLY, 0, o, b_dss(o, false, false, 0, 0));
+	NFMP_CHECK(nfmp_packet_is_plain(&t.pkt));
+	mkpkt(&t, 1, ACK, REPLY, 0, o, 0);
+	NFMP_CHECK(nfmp_packet_is_plain(&t.pkt));
+	/* what may change state is not */
+	mkpkt(&t, 1, ACK, ORIG, 1, o, b_dss(o, true, true, 5, 1));
+	NFMP_CHECK(!nfmp_packet_is_plain(&t.pkt));	/* DATA_FIN */
+	mkpkt(&t, 1, ACK, ORIG, 1, o, b_dss(o, true, false, 5, 0));
+	NFMP_CHECK(!nfmp_packet_is_plain(&t.pkt));	/* infinite mapping */
+	mkpkt(&t, 1, ACK, ORIG, 0, o, b_simple(o, NFMP_MP_PRIO, 1, 0, 3, 0));
+	NFMP_CHECK(!nfmp_packet_is_plain(&t.pkt));
+	mkpkt(&t, 1, ACK | NFMP_TCP_FIN, ORIG, 0, o, b_dss(o, false, false, 0, 0));
+	NFMP_CHECK(!nfmp_packet_is_plain(&t.pkt));
+	mkpkt(&t, 1, ACK, ORIG, 0, o, b_simple(o, NFMP_DSS, 0, NFMP_DSS_MAP, 5, 0));
+	NFMP_CHECK(!nfmp_packet_is_plain(&t.pkt));	/* malformed DSS */
+
+	/* and every plain packet, from every state, leaves it all as it was */
+	for (i = 0; i < 200000; i++) {
+		unsigned int olen = random_opts(o);
+		u8 fl = tcp_flags[t_rand() % sizeof(tcp_flags)];
+		u8 dir = t_rand() & 1 ? ORIG : REPLY;
+
+		b = t_rand() % 4;
+		st = base[b];
+		ref = st;
+		mkpkt(&t, 1, fl, dir, t_rand() % 3 ? 0 : 1 + t_rand() % 1400, o, olen);
+		tried++;
+		if (!nfmp_packet_is_plain(&t.pkt))
+			continue;
+		plain++;
+		nfmp_engine_packet(&st.c, &st.sf, &t.pkt, &t.res);
+		NFMP_CHECKF(t.res.events == 0 && same_state(&st, &ref),
+			    "state %u, flags %#x, %u option bytes, events %#x", b, fl, olen,
+			    t.res.events);
+	}
+	printf("# steady: %u of %u random packets plain, none changed anything\n", plain, tried);
+	NFMP_CHECK(plain > 10000);
+	nfmp_tap_group("fast path: a plain packet of a steady subflow changes nothing (200k random)");
+}
+
 static void test_names(void)
 {
 	NFMP_CHECK(!strcmp(nfmp_verdict_name(NFMP_VERDICT_PENDING), "pending"));
@@ -597,6 +744,7 @@ int main(void)
 	test_addresses();
 	test_close();
 	test_fallback();
+	test_steady();
 	test_names();
 	return nfmp_tap_done();
 }
