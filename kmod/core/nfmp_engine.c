@@ -408,14 +408,22 @@ bool nfmp_packet_is_plain(const struct nfmp_pkt *pkt)
 	return opts->dss.data_len && !(opts->dss.flags & NFMP_DSS_DATA_FIN);
 }
 
-/* Everything nfmp_packet_is_plain() relies on; all of it only ever turns false once. */
+/*
+ * Everything nfmp_packet_is_plain() relies on. A connection that fell back
+ * or closed takes nothing from a packet but its FIN or RST; a live one
+ * needs its keys, a mapping seen and this subflow verified. Once true it
+ * stays true until this subflow closes (nothing else undoes it), and a
+ * bad-HMAC subflow never is: the tracker keeps dropping its packets.
+ */
 static bool nfmp_subflow_steady(const struct nfmp_conn *conn, const struct nfmp_subflow *sf)
 {
-	return !nfmp_conn_dead(conn) &&
-	       (conn->flags & (NFMP_CONN_F_KEYS | NFMP_CONN_F_DSS_SEEN)) ==
+	if (sf->flags & NFMP_SF_F_CLOSED || sf->verdict == NFMP_VERDICT_BAD_HMAC)
+		return false;
+	if (nfmp_conn_dead(conn))
+		return true;
+	return (conn->flags & (NFMP_CONN_F_KEYS | NFMP_CONN_F_DSS_SEEN)) ==
 	       (NFMP_CONN_F_KEYS | NFMP_CONN_F_DSS_SEEN) &&
-	       (sf->flags & (NFMP_SF_F_ESTABLISHED | NFMP_SF_F_CLOSED)) == NFMP_SF_F_ESTABLISHED &&
-	       sf->verdict == NFMP_VERDICT_VALID;
+	       (sf->flags & NFMP_SF_F_ESTABLISHED) && sf->verdict == NFMP_VERDICT_VALID;
 }
 
 void nfmp_engine_packet(struct nfmp_conn *conn, struct nfmp_subflow *sf,

@@ -164,9 +164,10 @@ void nfmp_engine_packet(struct nfmp_conn *conn, struct nfmp_subflow *sf,
 
 /*
  * The common case of a forwarding box, decided without the connection's lock.
- * nfmp_engine_packet() sets NFMP_SF_F_STEADY on a subflow that is verified,
- * open and past every handshake of a connection whose keys are known and
- * whose data is mapped (DSS seen). On such a subflow a packet that
+ * nfmp_engine_packet() sets NFMP_SF_F_STEADY on an open subflow that is
+ * verified and past every handshake of a connection whose keys are known and
+ * whose data is mapped (DSS seen), or of one that fell back or closed (not a
+ * bad-HMAC subflow: its packets stay refused). On such a subflow a packet that
  * nfmp_packet_is_plain() accepts (no SYN/FIN/RST; no MPTCP option but a
  * well-formed DSS that neither carries a DATA_FIN nor starts an infinite
  * mapping) changes no state and raises no event, whatever other subflows did

@@ -640,7 +640,7 @@ static void test_steady(void)
 {
 	static const u8 tcp_flags[] = { ACK, ACK | 0x08 /* PSH */, 0, SYN, ACK | NFMP_TCP_FIN,
 					NFMP_TCP_RST, ACK | 0x20 /* URG */ };
-	struct t_state base[4], st, ref;
+	struct t_state base[6], st, ref;
 	struct nfmp_subflow other, js;
 	unsigned int i, b, plain = 0, tried = 0;
 	struct t_pkt t;
@@ -673,6 +673,14 @@ static void test_steady(void)
 	other = base[3].sf;
 	feed(&base[3].c, &other, ACK, ORIG, 100, o, b_dss(o, true, false, 1, 0));
 	NFMP_CHECK(base[3].c.state == NFMP_CONN_FALLBACK);
+	/* the subflow's own packet after the fallback: still steady, by the other rule */
+	base[4] = base[3];
+	feed(&base[4].c, &base[4].sf, ACK, REPLY, 0, o, 0);
+	NFMP_CHECK(base[4].sf.flags & NFMP_SF_F_STEADY);
+	/* the subflow that fell back itself (data without any mapping) */
+	v1_handshake(&base[5].c, &base[5].sf);
+	feed(&base[5].c, &base[5].sf, ACK, REPLY, 100, o, b_dss(o, false, false, 0, 0));
+	NFMP_CHECK(base[5].c.state == NFMP_CONN_FALLBACK && (base[5].sf.flags & NFMP_SF_F_STEADY));
 
 	/* the packets Linux sends on a busy connection are plain */
 	mkpkt(&t, 1, ACK, ORIG, 1400, o, b_dss(o, true, false, 5, 1400));
@@ -699,7 +707,7 @@ static void test_steady(void)
 		u8 fl = tcp_flags[t_rand() % sizeof(tcp_flags)];
 		u8 dir = t_rand() & 1 ? ORIG : REPLY;
 
-		b = t_rand() % 4;
+		b = t_rand() % 6;
 		st = base[b];
 		ref = st;
 		mkpkt(&t, 1, fl, dir, t_rand() % 3 ? 0 : 1 + t_rand() % 1400, o, olen);
@@ -714,7 +722,7 @@ static void test_steady(void)
 	}
 	printf("# steady: %u of %u random packets plain, none changed anything\n", plain, tried);
 	NFMP_CHECK(plain > 10000);
-	nfmp_tap_group("fast path: a plain packet of a steady subflow changes nothing (200k random)");
+	nfmp_tap_group("fast path: a plain packet of a steady subflow changes nothing (200k random, live and fallen back)");
 }
 
 static void test_names(void)
