@@ -84,7 +84,13 @@ int nfmp_snapshot_get(const struct nf_conn *ct, struct nfmp_snapshot *snap)
 		snap->join = 1;
 		if (nfmp_conn_find_token(nn, data->embryo.token, nfmp_ct_zone(ct), &conn, 1)) {
 			nfmp_snap_conn(snap, conn);
-			snap->subflows = READ_ONCE(conn->nsubflows) + 1;
+			/*
+			 * Joins admitted before it and not answered yet are
+			 * subflows too (two SYNs sent at once are the 2nd and
+			 * 3rd); an admitted join is already among them.
+			 */
+			snap->subflows = READ_ONCE(conn->nsubflows) + READ_ONCE(conn->npending) +
+					 !data->embryo.admitted;
 		} else {
 			snap->verdict = NFMP_VERDICT_UNKNOWN_TOKEN;
 		}

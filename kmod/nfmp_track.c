@@ -192,7 +192,7 @@ static int nfmp_join_admit(struct nfmp_net *nn, struct sk_buff *skb, struct nf_c
 	 */
 	if (conn->npending &&
 	    time_after32((u32)jiffies, conn->pending_stamp + NFMP_JOIN_PENDING_TTL))
-		conn->npending = 0;
+		WRITE_ONCE(conn->npending, 0);	/* the nft expression reads it locklessly */
 	if (why < 0 && conn->nsubflows + conn->npending >= READ_ONCE(nn->cfg.max_subflows)) {
 		nfmp_stat_inc(nn, NFMPTCP_STAT_JOIN_RELATED_FULL);
 		why = NFMPTCP_POLICY_JOIN_OVER_LIMIT;
@@ -211,7 +211,7 @@ static int nfmp_join_admit(struct nfmp_net *nn, struct sk_buff *skb, struct nf_c
 		master = NULL;
 	}
 	if (master) {
-		conn->npending++;
+		WRITE_ONCE(conn->npending, conn->npending + 1);
 		conn->pending_stamp = (u32)jiffies;
 		data->embryo.admitted = 1;
 	}
@@ -450,7 +450,7 @@ static struct nfmp_kconn *nfmp_commit(struct net *net, struct nfmp_net *nn, stru
 			mconn = nfmp_join_master_conn(ct);
 			/* only our own admissions hold a slot, not nf_nat_mptcp's expectations */
 			if (mconn && data->embryo.admitted && mconn->npending)
-				mconn->npending--;
+				WRITE_ONCE(mconn->npending, mconn->npending - 1);
 			*withdraw = true;
 		}
 		n = nfmp_conn_find_token(nn, data->embryo.token, nfmp_ct_zone(ct), cands,
