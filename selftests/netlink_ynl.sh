@@ -42,6 +42,22 @@ ynl() {
 		--schema "$SCHEMA" --output-json "$@"
 }
 
+# ynl_subscribed: the cli.py --subscribe process holds a generic netlink
+# socket that has joined a multicast group (/proc/PID/net/netlink is its
+# netns's view; Groups shows the first 32 group ids, where the family's one
+# lands on a VM with few families).
+ynl_subscribed() {
+	local pid inodes
+	for pid in $(pgrep -f -- 'cli.py .*--subscribe events'); do
+		inodes=$(ls -l "/proc/$pid/fd" 2>/dev/null |
+			sed -n 's/.*socket:\[\([0-9]*\)\]$/\1/p' | tr '\n' ' ')
+		awk -v list=" $inodes " 'NR > 1 && $2 == 16 && $4 != "00000000" &&
+			index(list, " " $NF " ") { found = 1 } END { exit !found }' \
+			"/proc/$pid/net/netlink" 2>/dev/null && return 0
+	done
+	return 1
+}
+
 nfm_load_module || { nfm_fail "modprobe $NFM_MODULE"; nfm_exit; }
 nfm_topo_setup --signal || { nfm_fail "topology" "setup failed"; nfm_exit; }
 
@@ -66,7 +82,14 @@ nfm_monitor_start "$NFM_TMP/monitor.json"
 ynl --subscribe events --sleep 40 >"$NFM_TMP/ynl-events.json" 2>"$NFM_TMP/ynl-events.err" &
 ynl_ev=$!
 NFM_PIDS+=("$ynl_ev")
-sleep 3	# cli.py subscribed (python start-up under TCG)
+# The transfer starts only once cli.py has joined the events group: its
+# start-up under TCG takes from 2 s to much more on a loaded host, and events
+# sent before are not queued for it.
+for ((i = 0; i < 300; i++)); do
+	ynl_subscribed && break
+	sleep 0.2
+done
+nfm_check "YNL joined the events multicast group (after $((i / 5)) s)" ynl_subscribed
 
 nfm_xfer -s 64k -w 15 -t 60 >"$NFM_TMP/xfer.log" 2>&1 &
 xfer=$!
