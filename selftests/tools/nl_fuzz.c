@@ -13,7 +13,14 @@
  * Every reply is checked: lengths within the message, the genl header's
  * reserved field zero, attribute padding zero at every nesting level; and
  * every 500 messages a probe sends CONFIG_GET and STATS_GET twice and the
- * replies must be byte-identical (uninitialised bytes would differ).
+ * replies must be byte-identical (uninitialised bytes would differ; the
+ * counters may move between two STATS_GETs while traffic is tracked, so
+ * those are asked again, and only replies that never agree count).
+ * The configuration is modelled: it starts as the first CONFIG_GET says,
+ * and every CONFIG_SET the kernel acknowledged with success is applied to
+ * the model as the kernel parses it (the last CONFIG nest, in it the last
+ * value of each attribute); every probe's CONFIG_GET must match the model.
+ * A change that no acknowledged request made is a violation.
  * -u: the caller is unprivileged: any request that changes state (CONFIG_SET,
  * CONN_FLUSH) or reads others' flows (CONN_GET) answered with success, and a
  * subscription to the events group that succeeds, are violations.
@@ -26,7 +33,9 @@
  * batches, the table at the end. -u: every batch must be refused.
  *
  * Output: one line "nl_fuzz MODE: sent N ok N errors N replies N
- * pad-violations N probe-mismatches N priv-violations N accepted-rules N".
+ * pad-violations N probe-mismatches N priv-violations N accepted-rules N
+ * config-sets N config-mismatches N" (config-sets: CONFIG_SETs that
+ * succeeded).
  * Exit 0 when no violation was seen, 1 otherwise, 2 on setup errors.
  */
 #include <errno.h>
@@ -62,6 +71,7 @@ static int unpriv;
 
 static struct {
 	unsigned long sent, ok, errors, replies, pad_bad, probe_bad, priv_bad, rules_ok;
+	unsigned long cfg_sets, cfg_bad;
 } st;
 
 static uint64_t rnd(void)
@@ -462,33 +472,146 @@ static void mutate(struct msg *m, size_t body)
 	}
 }
 
+/* ---- configuration model ---------------------------------------------------- */
+
+static struct {
+	int known;			/* initialised from the first CONFIG_GET */
+	int has[NFMPTCP_CFG_A_MAX + 1];
+	uint32_t val[NFMPTCP_CFG_A_MAX + 1];
+} cfg_model;
+
+static int cfg_is_u32(uint16_t t)
+{
+	return t == NFMPTCP_CFG_A_MAX_CONNS || t == NFMPTCP_CFG_A_MAX_SUBFLOWS ||
+	       t == NFMPTCP_CFG_A_JOIN_RATE;
+}
+
+static uint32_t cfg_value(const struct nlattr *a, uint16_t t)
+{
+	uint32_t v32 = 0;
+	uint8_t v8 = 0;
+
+	if (cfg_is_u32(t)) {
+		if (a->nla_len >= NLA_HDRLEN + 4)
+			memcpy(&v32, NLA_DATA(a), 4);
+		return v32;
+	}
+	if (a->nla_len >= NLA_HDRLEN + 1)
+		memcpy(&v8, NLA_DATA(a), 1);
+	return v8;
+}
+
+/*
+ * The last top-level @type attribute of a genl message of @len bytes (the
+ * kernel's parse: a later duplicate replaces an earlier one), or NULL.
+ */
+static const struct nlattr *genl_last_attr(const uint8_t *buf, size_t len, uint16_t type)
+{
+	const struct nlattr *a, *found = NULL;
+	int alen;
+
+	if (len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return NULL;
+	alen = len - NLMSG_HDRLEN - GENL_HDRLEN;
+	for (a = (const void *)(buf + NLMSG_HDRLEN + GENL_HDRLEN); NLA_OK(a, alen);
+	     a = NLA_NEXT(a, alen))
+		if ((a->nla_type & NLA_TYPE_MASK) == type)
+			found = a;
+	return found;
+}
+
+/* A CONFIG_SET of @len bytes (as the kernel took it) succeeded: apply it. */
+static void cfg_model_apply(const uint8_t *buf, size_t len)
+{
+	const struct nlattr *nest = genl_last_attr(buf, len, NFMPTCP_A_CONFIG), *a;
+	int alen;
+
+	st.cfg_sets++;
+	if (!nest || !cfg_model.known)
+		return;
+	alen = nest->nla_len - NLA_HDRLEN;
+	for (a = NLA_DATA(nest); NLA_OK(a, alen); a = NLA_NEXT(a, alen)) {
+		uint16_t t = a->nla_type & NLA_TYPE_MASK;
+
+		if (t < 1 || t > NFMPTCP_CFG_A_MAX)
+			continue;
+		cfg_model.has[t] = 1;
+		cfg_model.val[t] = cfg_value(a, t);
+	}
+}
+
+/* A CONFIG_GET reply (@r: its messages) against the model; the model then follows it. */
+static void cfg_model_check(const struct msg *r)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)r->buf;
+	const struct nlattr *nest, *a;
+	int alen;
+
+	if (r->len < NLMSG_HDRLEN || nlh->nlmsg_len > r->len) {
+		fprintf(stderr, "nl_fuzz: no CONFIG_GET reply to check the config against\n");
+		st.cfg_bad++;
+		return;
+	}
+	nest = genl_last_attr(r->buf, nlh->nlmsg_len, NFMPTCP_A_CONFIG);
+	if (!nest) {
+		fprintf(stderr, "nl_fuzz: CONFIG_GET reply without a config nest\n");
+		st.cfg_bad++;
+		return;
+	}
+	alen = nest->nla_len - NLA_HDRLEN;
+	for (a = NLA_DATA(nest); NLA_OK(a, alen); a = NLA_NEXT(a, alen)) {
+		uint16_t t = a->nla_type & NLA_TYPE_MASK;
+		uint32_t v;
+
+		if (t < 1 || t > NFMPTCP_CFG_A_MAX)
+			continue;
+		v = cfg_value(a, t);
+		if (cfg_model.known && cfg_model.has[t] && cfg_model.val[t] != v) {
+			fprintf(stderr, "nl_fuzz: config attribute %u is %u, no acknowledged request set it (expected %u)\n",
+				t, v, cfg_model.val[t]);
+			st.cfg_bad++;
+		}
+		cfg_model.has[t] = 1;
+		cfg_model.val[t] = v;
+	}
+	cfg_model.known = 1;
+}
+
 static void genl_probe(int fd, uint16_t fam, uint32_t *seq)
 {
 	static const uint8_t cmds[] = { NFMPTCP_CMD_CONFIG_GET, NFMPTCP_CMD_STATS_GET };
 	static struct msg r1, r2;
-	unsigned int i;
+	unsigned int i, tries;
 
 	for (i = 0; i < sizeof(cmds); i++) {
 		struct genlmsghdr g = { .cmd = cmds[i], .version = NFMPTCP_GENL_VERSION };
 		struct sent s = { .cmd = cmds[i], .has_cmd = 1 };
 		struct msg m = { .len = 0 };
+		int same = 0;
 
-		hdr(&m, fam, NLM_F_ACK, s.seq = ++*seq);
-		put(&m, &g, sizeof(g));
-		msg_end(&m, 0);
-		xsend(fd, &m, m.len);
-		drain(fd, fam, GENL_HDRLEN, &s, &r1, 0);
-		m.len = 0;
-		hdr(&m, fam, NLM_F_ACK, s.seq = ++*seq);
-		put(&m, &g, sizeof(g));
-		msg_end(&m, 0);
-		xsend(fd, &m, m.len);
-		drain(fd, fam, GENL_HDRLEN, &s, &r2, 0);
-		if (r1.len != r2.len || memcmp(r1.buf, r2.buf, r1.len)) {
+		/* counters may move in between: a few chances for STATS_GET */
+		for (tries = cmds[i] == NFMPTCP_CMD_STATS_GET ? 5 : 1; tries && !same; tries--) {
+			m.len = 0;
+			hdr(&m, fam, NLM_F_ACK, s.seq = ++*seq);
+			put(&m, &g, sizeof(g));
+			msg_end(&m, 0);
+			xsend(fd, &m, m.len);
+			drain(fd, fam, GENL_HDRLEN, &s, &r1, 0);
+			m.len = 0;
+			hdr(&m, fam, NLM_F_ACK, s.seq = ++*seq);
+			put(&m, &g, sizeof(g));
+			msg_end(&m, 0);
+			xsend(fd, &m, m.len);
+			drain(fd, fam, GENL_HDRLEN, &s, &r2, 0);
+			same = r1.len == r2.len && !memcmp(r1.buf, r2.buf, r1.len);
+		}
+		if (!same) {
 			fprintf(stderr, "nl_fuzz: cmd %u: two replies to the same request differ\n",
 				cmds[i]);
 			st.probe_bad++;
 		}
+		if (cmds[i] == NFMPTCP_CMD_CONFIG_GET)
+			cfg_model_check(&r1);
 	}
 }
 
@@ -523,6 +646,7 @@ static void fuzz_genl(int fd, unsigned long count, time_t deadline)
 		struct sent s = { .seq = ++seq, .has_cmd = 1 };
 		struct nlmsghdr *nlh;
 		size_t body, nest, len;
+		unsigned long ok0;
 		unsigned int k;
 
 		if (i % 500 == 0)
@@ -588,8 +712,13 @@ static void fuzz_genl(int fd, unsigned long count, time_t deadline)
 			((struct nlmsghdr *)m.buf)->nlmsg_len = rndn(len + 64);
 		else if (rndn(32) == 0 && len > NLMSG_HDRLEN)
 			len = NLMSG_HDRLEN + rndn(len - NLMSG_HDRLEN);
+		ok0 = st.ok;
 		xsend(fd, &m, len);
 		drain(fd, fam, GENL_HDRLEN, &s, NULL, 0);
+		/* the kernel took the first nlmsg_len bytes (more than were sent: nothing) */
+		if (st.ok != ok0 && s.has_cmd && s.cmd == NFMPTCP_CMD_CONFIG_SET)
+			cfg_model_apply(m.buf, ((struct nlmsghdr *)m.buf)->nlmsg_len < len ?
+					((struct nlmsghdr *)m.buf)->nlmsg_len : len);
 	}
 	genl_probe(fd, fam, &seq);
 }
@@ -787,8 +916,9 @@ int main(int argc, char **argv)
 		fuzz_genl(fd, count, time(NULL) + limit);
 
 	printf("nl_fuzz %s: sent %lu ok %lu errors %lu replies %lu pad-violations %lu "
-	       "probe-mismatches %lu priv-violations %lu accepted-rules %lu\n",
+	       "probe-mismatches %lu priv-violations %lu accepted-rules %lu config-sets %lu "
+	       "config-mismatches %lu\n",
 	       mode, st.sent, st.ok, st.errors, st.replies, st.pad_bad, st.probe_bad,
-	       st.priv_bad, st.rules_ok);
-	return st.pad_bad || st.probe_bad || st.priv_bad ? 1 : 0;
+	       st.priv_bad, st.rules_ok, st.cfg_sets, st.cfg_bad);
+	return st.pad_bad || st.probe_bad || st.priv_bad || st.cfg_bad ? 1 : 0;
 }
