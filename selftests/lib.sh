@@ -284,6 +284,19 @@ nfm_topo_setup() {
 	return 0
 }
 
+# nfm_one_cpu : run the rest of the test (every process it starts) on CPU 0.
+# Packets a process sends are handled on its CPU to the end of the veth
+# chain, and the work and timers they start stay there: the whole exchange
+# is in order. On two CPUs a pure ACK that an MPTCP endpoint sends from its
+# path manager's worker (an ADD_ADDR) can be overtaken by the ACKs sent from
+# softirq on the other CPU whenever the host deschedules the worker's vCPU
+# (a few ms under TCG); the receiver's PAWS check then discards it
+# (TcpExtPAWSEstab), with or without a NAT, and the join waits for a
+# retransmission. For tests whose subject is the announcement itself.
+nfm_one_cpu() {
+	taskset -pc 0 $$ >/dev/null
+}
+
 # nfm_set_offload NS DEV on|off : toggle GSO/GRO/TSO on a veth
 nfm_set_offload() {
 	nfm_ns_exec "$1" ethtool -K "$2" gso "$3" gro "$3" tso "$3" >/dev/null 2>&1
