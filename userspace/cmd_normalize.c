@@ -11,7 +11,9 @@
  * the low 32 bits of the DSNs. Everything that is not MPTCP is copied as is.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,8 @@
 #define NFM_NZ_DEF_OOO		(4u << 20)
 #define NFM_NZ_WINDOW		65535
 #define NFM_NZ_ACK_EVERY	16384	/* a pure ACK at least this often keeps the window open */
+#define NFM_NZ_LIVE_BUFFER	(32 << 20)	/* live capture ring */
+#define NFM_NZ_LIVE_TIMEOUT_MS	50
 
 struct nfm_nz_map {
 	u64	dsn;
@@ -114,6 +118,8 @@ struct nfm_nz_norm {
 	struct timeval		last_ts;
 	struct timeval		now;		/* timestamp of the frame being handled */
 	u64			in, passed, written, synthesized, consumed;
+	u64			capture_dropped;	/* live: frames the kernel or NIC dropped */
+	bool			live;
 	bool			oom;
 	u8			frame[NFM_NW_MAX_FRAME];
 };
@@ -776,6 +782,8 @@ static int nfm_nz_json(FILE *o, const struct nfm_nz_norm *nz, const struct nfm_g
 	nfm_json_u64(&j, "mptcp_consumed", nz->consumed);
 	nfm_json_u64(&j, "synthesized", nz->synthesized);
 	nfm_json_bool(&j, "file_truncated", cut);
+	if (nz->live)
+		nfm_json_u64(&j, "capture_dropped", nz->capture_dropped);
 	nfm_json_obj_close(&j);
 	nfm_json_obj_close(&j);
 	return nfm_json_finish(&j);
@@ -823,83 +831,240 @@ static void nfm_nz_text(FILE *o, const struct nfm_nz_norm *nz, bool cut)
 	fprintf(o, "%" PRIu64 " packets in, %" PRIu64 " out: %" PRIu64 " passed through, %" PRIu64
 	       " MPTCP segments rewritten as %" PRIu64 " segments%s\n", nz->in, nz->written,
 	       nz->passed, nz->consumed, nz->synthesized, cut ? "; input cut short" : "");
+	if (nz->live)
+		fprintf(o, "%" PRIu64 " frames dropped by the capture (kernel or interface)%s\n",
+			nz->capture_dropped, nz->capture_dropped ? ": gaps above may be ours" : "");
 }
 
 /* ---- command ------------------------------------------------------------- */
 
 static void nfm_nz_usage(FILE *f)
 {
-	fprintf(f, "Usage: nfmptcp [-j [-p]] normalize [-m BYTES] IN.pcap OUT.pcap\n\n"
-		   "Write OUT.pcap with each MPTCP connection of IN.pcap rewritten as one\n"
-		   "ordinary TCP connection (initial subflow's addresses, data in data-sequence\n"
-		   "order from all subflows), for IDSs that do not understand MPTCP.\n"
+	fprintf(f, "Usage: nfmptcp [-j [-p]] normalize [-m BYTES] [-c COUNT] IN.pcap OUT.pcap\n"
+		   "       nfmptcp [-j [-p]] normalize [-m BYTES] [-c COUNT] -i IFACE [-w OUT.pcap]\n\n"
+		   "Write OUT.pcap with each MPTCP connection of IN.pcap (or of the traffic on\n"
+		   "IFACE, until SIGINT/SIGTERM or COUNT packets) rewritten as one ordinary TCP\n"
+		   "connection (initial subflow's addresses, data in data-sequence order from\n"
+		   "all subflows), for IDSs that do not understand MPTCP.\n"
 		   "Other packets are copied unchanged. Prints a summary: conflicting copies\n"
-		   "of a DSN range, gaps, fallback. OUT.pcap '-' writes to stdout (summary to stderr).\n"
-		   "  -m BYTES  out-of-order data held per direction (default %u)\n",
+		   "of a DSN range, gaps, fallback. OUT.pcap '-' (the default with -i) writes\n"
+		   "to stdout, flushed packet batch by batch; the summary then goes to stderr.\n"
+		   "  -m BYTES  data held per connection direction, out of order or not yet\n"
+		   "            acknowledged (default %u); beyond it the oldest is let go\n"
+		   "  -c COUNT  stop after COUNT packets\n"
+		   "  -i IFACE  capture live on IFACE ('any': every interface)\n",
 		NFM_NZ_DEF_OOO);
+}
+
+/* Live capture: stopped by SIGINT/SIGTERM through pcap_breakloop(), which is signal-safe. */
+static pcap_t *nfm_nz_live;
+static volatile sig_atomic_t nfm_nz_stopped;
+
+static void nfm_nz_on_signal(int sig)
+{
+	(void)sig;
+	nfm_nz_stopped = 1;
+	if (nfm_nz_live)
+		pcap_breakloop(nfm_nz_live);
+}
+
+static pcap_t *nfm_nz_open_live(const char *iface, char *errbuf)
+{
+	pcap_t *pc = pcap_create(iface, errbuf);
+	int rc;
+
+	if (!pc)
+		return NULL;
+	/*
+	 * Whole frames (GRO/GSO ones too), packed into the ring's blocks: not
+	 * immediate mode, whose fixed snaplen-sized slots hold only a few dozen
+	 * such frames and drop bursts. A block is handed over when full or after
+	 * the timeout, so an IDS downstream lags by at most that.
+	 */
+	pcap_set_snaplen(pc, 262144);
+	pcap_set_promisc(pc, 1);
+	pcap_set_timeout(pc, NFM_NZ_LIVE_TIMEOUT_MS);
+	pcap_set_buffer_size(pc, NFM_NZ_LIVE_BUFFER);
+	rc = pcap_activate(pc);
+	if (rc < 0) {
+		/* pcap_geterr() says it all when set, with the system's reason */
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s",
+			 *pcap_geterr(pc) ? pcap_geterr(pc) : pcap_statustostr(rc));
+		pcap_close(pc);
+		return NULL;
+	}
+	if (rc > 0)
+		nfm_err("normalize: %s: %s", iface, pcap_statustostr(rc));
+	return pc;
+}
+
+static void nfm_nz_on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	nfm_nz_frame((struct nfm_nz_norm *)user, h, data);
+}
+
+/* Reads @pc to its end, @count packets, or a signal. Returns -1 on a write error. */
+static int nfm_nz_run(struct nfm_nz_norm *nz, pcap_t *pc, bool live, unsigned long long count,
+		      const char *in, bool *cut)
+{
+	struct sigaction sa = { .sa_handler = nfm_nz_on_signal }, old_int, old_term;
+	bool werr = false;
+	int rc, batch;
+
+	if (live) {
+		/* no SA_RESTART: the capture's poll() returns on the signal */
+		sigemptyset(&sa.sa_mask);
+		nfm_nz_live = pc;
+		sigaction(SIGINT, &sa, &old_int);
+		sigaction(SIGTERM, &sa, &old_term);
+		/* the file header now: a reader of the pipe sees the capture start */
+		werr = pcap_dump_flush(nz->out) != 0;
+	}
+	while (!werr && !nfm_nz_stopped && (!count || nz->in < count)) {
+		batch = count && count - nz->in < 4096 ? (int)(count - nz->in) : 4096;
+		rc = pcap_dispatch(pc, batch, nfm_nz_on_frame, (u_char *)nz);
+		if (rc == PCAP_ERROR_BREAK || (!live && rc == 0))
+			break;
+		if (rc == PCAP_ERROR) {
+			nfm_err("normalize: %s: %s (normalized up to there)", in, pcap_geterr(pc));
+			*cut = true;
+			break;
+		}
+		if (live && rc > 0)
+			werr = pcap_dump_flush(nz->out) != 0;
+	}
+	if (live) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		nfm_nz_live = NULL;
+		nfm_nz_stopped = 0;
+	}
+	if (werr)
+		nfm_err("normalize: output: write error, stopped");
+	return werr ? -1 : 0;
+}
+
+static int nfm_nz_parse_count(const char *opt, const char *arg, unsigned long long max,
+			      unsigned long long *v)
+{
+	char *e;
+
+	if (!arg || arg[0] < '0' || arg[0] > '9') {
+		nfm_err("normalize: %s needs a number", opt);
+		return -1;
+	}
+	errno = 0;
+	*v = strtoull(arg, &e, 10);
+	if (*e || errno || *v > max) {
+		nfm_err("normalize: %s '%s': a decimal number up to %llu", opt, arg, max);
+		return -1;
+	}
+	return 0;
+}
+
+/* The capture writer on @out ("-": a duplicate of stdout, which pcap_dump_close() may fclose). */
+static pcap_dumper_t *nfm_nz_open_out(pcap_t *dead, const char *out)
+{
+	pcap_dumper_t *d;
+	FILE *fo;
+	int fd;
+
+	if (strcmp(out, "-") != 0)
+		return pcap_dump_open(dead, out);
+	fd = dup(STDOUT_FILENO);
+	fo = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (!fo && fd >= 0)
+		close(fd);
+	d = fo ? pcap_dump_fopen(dead, fo) : NULL;
+	if (fo && !d)
+		fclose(fo);
+	return d;
 }
 
 int nfm_cmd_normalize(int argc, char **argv, const struct nfm_global *g)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	const char *in = NULL, *out = NULL;
+	const char *in = NULL, *out = NULL, *iface = NULL;
+	unsigned long long m = NFM_NZ_DEF_OOO, count = 0;
+	struct pcap_stat ps;
 	struct nfm_nz_norm *nz;
-	struct pcap_pkthdr *hdr;
-	const u_char *data;
 	pcap_t *pc, *dead;
-	bool cut = false, dashdash = false;
-	unsigned long long m = NFM_NZ_DEF_OOO;
-	int i, rc, ret = NFM_EXIT_OK;
+	bool cut = false, dashdash = false, have_stats = false;
+	int i, ret = NFM_EXIT_OK;
 	FILE *sum = stdout;
 
 	for (i = 1; i < argc; i++) {
-		if (!dashdash && nfm_is_help(argv[i])) {
+		const char *a = argv[i];
+
+		if (!dashdash && nfm_is_help(a)) {
 			nfm_nz_usage(stdout);
 			return NFM_EXIT_OK;
 		}
-		if (!dashdash && !strcmp(argv[i], "--")) {
+		if (!dashdash && !strcmp(a, "--")) {
 			dashdash = true;
 			continue;
 		}
-		if (!dashdash && !strcmp(argv[i], "-m")) {
-			char *e;
-
-			if (++i == argc || argv[i][0] < '0' || argv[i][0] > '9') {
-				nfm_err("normalize: -m needs a byte count");
+		if (!dashdash && (!strcmp(a, "-m") || !strcmp(a, "-c"))) {
+			if (nfm_nz_parse_count(a, i + 1 < argc ? argv[i + 1] : NULL,
+					       a[1] == 'm' ? 1ull << 32 : ~0ull, a[1] == 'm' ? &m : &count))
 				return NFM_EXIT_USAGE;
-			}
-			m = strtoull(argv[i], &e, 10);
-			if (*e || m > (1ull << 32)) {
-				nfm_err("normalize: -m '%s': a decimal byte count up to 4294967296",
-					argv[i]);
-				return NFM_EXIT_USAGE;
-			}
+			i++;
 			continue;
 		}
-		if (!dashdash && argv[i][0] == '-' && argv[i][1]) {
-			nfm_err("normalize: unknown option '%s'", argv[i]);
+		if (!dashdash && (!strcmp(a, "-i") || !strcmp(a, "-w"))) {
+			if (++i == argc || !argv[i][0]) {
+				nfm_err("normalize: %s needs %s", a, a[1] == 'i' ? "an interface" :
+					"a file ('-': stdout)");
+				return NFM_EXIT_USAGE;
+			}
+			if (a[1] == 'i' ? iface != NULL : out != NULL) {
+				nfm_err("normalize: %s %s: %s already given", a, argv[i],
+					a[1] == 'i' ? "an input" : "an output");
+				return NFM_EXIT_USAGE;
+			}
+			*(a[1] == 'i' ? &iface : &out) = argv[i];
+			continue;
+		}
+		if (!dashdash && a[0] == '-' && a[1]) {
+			nfm_err("normalize: unknown option '%s'", a);
 			nfm_nz_usage(stderr);
 			return NFM_EXIT_USAGE;
 		}
-		if (!in) {
-			in = argv[i];
+		if (!in && !iface) {
+			in = a;
 		} else if (!out) {
-			out = argv[i];
+			out = a;
 		} else {
-			nfm_err("normalize: one input and one output file");
+			nfm_err("normalize: one input (IN.pcap or -i IFACE) and one output");
 			return NFM_EXIT_USAGE;
 		}
 	}
-	if (!in || !out) {
+	if (iface && in) {
+		nfm_err("normalize: -i %s and %s: one input, a capture file or an interface",
+			iface, in);
+		return NFM_EXIT_USAGE;
+	}
+	if (iface && !out)
+		out = "-";
+	if ((!in && !iface) || !out) {
 		nfm_nz_usage(stderr);
 		return NFM_EXIT_USAGE;
 	}
+	if (!strcmp(out, "-") && isatty(STDOUT_FILENO)) {
+		nfm_err("normalize: not writing a capture to a terminal: -w FILE, or a pipe");
+		return NFM_EXIT_USAGE;
+	}
 
-	pc = pcap_open_offline_with_tstamp_precision(in, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+	if (iface)
+		pc = nfm_nz_open_live(iface, errbuf);
+	else
+		pc = pcap_open_offline_with_tstamp_precision(in, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
 	if (!pc) {
-		nfm_err("normalize: %s: %s", in, errbuf);
+		nfm_err("normalize: %s: %s", iface ? iface : in, errbuf);
 		return NFM_EXIT_ERR;
 	}
+	if (!in)
+		in = iface;
 	nz = calloc(1, sizeof(*nz));
 	if (!nz || nfm_rp_init(&nz->t)) {
 		nfm_err("normalize: out of memory");
@@ -926,21 +1091,9 @@ int nfm_cmd_normalize(int argc, char **argv, const struct nfm_global *g)
 	/* the capture may take stdout ("-"): the summary goes to stderr then */
 	if (!strcmp(out, "-"))
 		sum = stderr;
-	if (sum == stderr) {
-		/* pcap_dump_close() fcloses its FILE: hand it a duplicate of stdout, not stdout */
-		int fd = dup(STDOUT_FILENO);
-		FILE *fo = fd >= 0 ? fdopen(fd, "wb") : NULL;
-
-		if (!fo && fd >= 0)
-			close(fd);
-		nz->out = fo ? pcap_dump_fopen(dead, fo) : NULL;
-		if (fo && !nz->out)
-			fclose(fo);
-	} else {
-		nz->out = pcap_dump_open(dead, out);
-	}
+	nz->out = nfm_nz_open_out(dead, out);
 	if (!nz->out) {
-		nfm_err("normalize: %s", pcap_geterr(dead));
+		nfm_err("normalize: %s: %s", out, pcap_geterr(dead));
 		pcap_close(dead);
 		ret = NFM_EXIT_ERR;
 		goto out_free;
@@ -948,13 +1101,14 @@ int nfm_cmd_normalize(int argc, char **argv, const struct nfm_global *g)
 	if (!nfm_dlt_supported(nz->dlt))
 		nfm_err("normalize: %s: link type %d not decoded, copying every frame", in,
 			nz->dlt);
+	/* a reader of '-' that goes away is a write error, not a signal that kills the summary */
+	if (sum == stderr)
+		signal(SIGPIPE, SIG_IGN);
 
-	while ((rc = pcap_next_ex(pc, &hdr, &data)) == 1)
-		nfm_nz_frame(nz, hdr, data);
-	if (rc == PCAP_ERROR) {
-		nfm_err("normalize: %s: %s (normalized up to there)", in, pcap_geterr(pc));
-		cut = true;
-	}
+	if (nfm_nz_run(nz, pc, iface != NULL, count, in, &cut))
+		ret = NFM_EXIT_ERR;
+	if (iface && !pcap_stats(pc, &ps))
+		have_stats = true;
 	nfm_rp_finish(&nz->t);
 	nfm_nz_finish(nz);
 	if (pcap_dump_flush(nz->out)) {
@@ -966,6 +1120,10 @@ int nfm_cmd_normalize(int argc, char **argv, const struct nfm_global *g)
 	if (nz->oom || nz->t.oom) {
 		nfm_err("normalize: out of memory, output incomplete");
 		ret = NFM_EXIT_ERR;
+	}
+	if (have_stats) {
+		nz->capture_dropped = (u64)ps.ps_drop + ps.ps_ifdrop;
+		nz->live = true;
 	}
 	if (g->json) {
 		if (nfm_nz_json(sum, nz, g, cut))

@@ -21,7 +21,7 @@
 	X(flush,   "",             "forget every tracked connection")		\
 	X(replay,  "FILE.pcap",    "decode the MPTCP connections in a capture")	\
 	X(rule,    "add|list ...", "nf_tables rules with the mptcp expression")	\
-	X(normalize, "IN OUT",     "rewrite MPTCP connections as plain TCP for an IDS")
+	X(normalize, "IN OUT", "rewrite MPTCP connections as plain TCP for an IDS (-i: live)")
 
 #define NFM_DECLARE(name, args, summary) \
 	int nfm_cmd_##name(int argc, char **argv, const struct nfm_global *g);

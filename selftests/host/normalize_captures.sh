@@ -51,30 +51,6 @@ for c in conns:
 PY
 }
 
-# follow_check OUT STREAM SIZE : tshark's TCP stream STREAM is the pattern one way, the count back
-follow_check() {
-	tshark -r "$1" -q -z "follow,tcp,raw,$2" 2>/dev/null >"$tmp/follow" || return 1
-	python3 - "$tmp/follow" "$3" <<'PY'
-import sys
-size = int(sys.argv[2])
-cs, sc = bytearray(), bytearray()
-for line in open(sys.argv[1]):
-    line = line.rstrip("\n")
-    if not line or line.startswith(("=", "Follow", "Filter", "Node")):
-        continue
-    if line.startswith("\t"):
-        sc += bytes.fromhex(line.strip())
-    else:
-        cs += bytes.fromhex(line.strip())
-pat = bytes((o * 131 + (o >> 9) * 7 + (o >> 17)) & 0xff for o in range(size))
-if bytes(cs) != pat:
-    n = next((i for i in range(min(len(cs), size)) if cs[i] != pat[i]), min(len(cs), size))
-    sys.exit("client->server: %d bytes, want %d, first difference at %d" % (len(cs), size, n))
-if bytes(sc) != size.to_bytes(8, "big"):
-    sys.exit("server->client: %r" % bytes(sc))
-PY
-}
-
 declare -A size=([join-addaddr]=204800 [ipv6]=204800 [lost-ack]=65536 [remove-addr]=204800
 		 [normalize-v4]=307200 [normalize-v6]=307200)
 
@@ -99,12 +75,11 @@ for name in join-addaddr ipv6 lost-ack remove-addr normalize-v4 normalize-v6; do
 		[ "$flags" = 0 ] && pass "$name: tshark flags nothing" ||
 			fail "$name: tshark flags $flags packets" \
 				"$(tshark -r "$out" -Y tcp.analysis.flags 2>/dev/null | head -3)"
-		ok=1
-		for s in $(tshark -r "$out" -T fields -e tcp.stream -Y 'tcp.flags.syn == 1 && tcp.flags.ack == 0' 2>/dev/null); do
-			msg=$(follow_check "$out" "$s" "${size[$name]}" 2>&1) ||
-				{ ok=; fail "$name: stream $s" "$msg"; }
-		done
-		[ -n "$ok" ] && pass "$name: each normalized stream is the payload, byte for byte, both ways"
+		if msg=$(python3 "$REPO/selftests/tools/xfer_stream_check.py" "$out" "${size[$name]}" 2>&1); then
+			pass "$name: each normalized stream is the payload, byte for byte, both ways"
+		else
+			fail "$name: streams" "$msg"
+		fi
 		;;
 	*)
 		# gaps make tshark see lost segments and ACKs of them; nothing else may show
