@@ -92,6 +92,19 @@ nfm_check() {
 	fi
 }
 
+# nfm_rc_says RC EXPECTED TEXT SUBSTRING... : RC is EXPECTED and TEXT contains
+# every SUBSTRING. For nfm_check, whose CMD must be one command: a test's own
+# `[ a ] && [ b ]` after nfm_check would check only `a`, and a function of
+# the test reading a variable named out or name would see nfm_check's locals.
+nfm_rc_says() {
+	local rc=$1 want=$2 text=$3 s
+	shift 3
+	[ "$rc" -eq "$want" ] || { echo "exit $rc, not $want: $text"; return 1; }
+	for s in "$@"; do
+		[[ "$text" == *"$s"* ]] || { echo "no '$s' in: $text"; return 1; }
+	done
+}
+
 # nfm_exit : end the test with the kselftest exit code
 nfm_exit() {
 	if [ "$NFM_NFAIL" -gt 0 ]; then

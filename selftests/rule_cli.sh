@@ -100,8 +100,8 @@ nfm_check "flushed" [ -z "$(nft_rules)" ]
 R nfmptcp rule -f "$NFM_TMP/save"
 rrc=$?
 after=$(nft_rules)
-nfm_check "rule -f restores the saved chain exactly, counters included (rc $rrc)" \
-	[ "$rrc" -eq 0 ] && [ -n "$before" ] && [ "$after" = "$before" ]
+restored() { [ "$rrc" -eq 0 ] && [ -n "$before" ] && [ "$after" = "$before" ]; }
+nfm_check "rule -f restores the saved chain exactly, counters included (rc $rrc)" restored
 # restoring again flushes first: no duplicates
 R nfmptcp rule -f "$NFM_TMP/save"
 nfm_check "rule -f twice gives the same chain, not twice the rules" [ "$(nft_rules)" = "$before" ]
@@ -109,27 +109,26 @@ nfm_check "rule -f twice gives the same chain, not twice the rules" [ "$(nft_rul
 # one transaction: a refused line leaves everything as it was
 printf 'flush inet nfm_rc forward\nadd inet nfm_rc forward counter\nadd inet nfm_rc nochain counter\n' > "$NFM_TMP/bad"
 err=$(R nfmptcp rule -f "$NFM_TMP/bad" 2>&1); rc=$?
-nfm_check "rule -f with a refused line: exit 1, names line 3 ($err)" \
-	[ "$rc" -eq 1 ] && [[ "$err" == *":3:"* ]]
+nfm_check "rule -f with a refused line: exit 1, names line 3 ($err)" nfm_rc_says "$rc" 1 "$err" ":3:"
 nfm_check "rule -f with a refused line changed nothing" [ "$(nft_rules)" = "$before" ]
 printf 'add inet nfm_rc forward counter\nadd inet nfm_rc forward tcp dport nope\n' > "$NFM_TMP/bad2"
 err=$(R nfmptcp rule -f "$NFM_TMP/bad2" 2>&1); rc=$?
 nfm_check "rule -f with a syntax error: exit 2, line and token ($err)" \
-	[ "$rc" -eq 2 ] && [[ "$err" == *":2:"* && "$err" == *"'nope'"* ]]
+	nfm_rc_says "$rc" 2 "$err" ":2:" "'nope'"
 nfm_check "rule -f with a syntax error changed nothing" [ "$(nft_rules)" = "$before" ]
 
 # ---- delete ----
 h=$(handle_of "meta l4proto icmp")
 R nfmptcp rule delete inet nfm_rc forward handle "$h"
-nfm_check "delete by handle removes exactly that rule" \
-	[ "$(nft_rules | grep -c '^meta l4proto icmp')" -eq 0 ] && [ "$(nft_rules | wc -l)" -eq 5 ]
+deleted_one() { [ "$(nft_rules | grep -c '^meta l4proto icmp')" -eq 0 ] && [ "$(nft_rules | wc -l)" -eq 5 ]; }
+nfm_check "delete by handle removes exactly that rule" deleted_one
 
 # ---- bad input: exit 2 with the token ----
 bad() {	# EXPECTED-TEXT ARGS...
 	local want=$1 out rc
 	shift
 	out=$(R nfmptcp rule "$@" 2>&1); rc=$?
-	nfm_check "bad input exits 2 naming $want: $*" [ "$rc" -eq 2 ] && [[ "$out" == *"$want"* ]]
+	nfm_check "bad input exits 2 naming $want: $*" nfm_rc_says "$rc" 2 "$out" "$want"
 }
 bad "'colour'" add inet nfm_rc forward mptcp colour 1
 bad "'nice'" add inet nfm_rc forward mptcp verdict nice
@@ -142,7 +141,7 @@ nfm_check "bad input added nothing" [ "$(nft_rules | wc -l)" -eq 5 ]
 # ---- kernel refusals: exit 1 with the reason ----
 out=$(R nfmptcp rule add inet nfm_rc nochain counter 2>&1); rc=$?
 nfm_check "nonexistent chain: exit 1, 'No such file or directory' ($out)" \
-	[ "$rc" -eq 1 ] && [[ "$out" == *"No such file or directory"* ]]
+	nfm_rc_says "$rc" 1 "$out" "No such file or directory"
 out=$(R nfmptcp rule delete inet nfm_rc forward handle 99999 2>&1); rc=$?
 nfm_check "nonexistent handle: exit 1 ($out)" [ "$rc" -eq 1 ]
 out=$(R nfmptcp rule add inet nfm_rc forward jump nochain 2>&1); rc=$?
@@ -158,7 +157,7 @@ if R modprobe -q nft_mptcp 2>/dev/null; then
 		R sh -c 'nfmptcp rule list -f | grep -q "^add inet nfm_rc forward mptcp subflow join"'
 else
 	out=$(R nfmptcp rule add inet nfm_rc forward mptcp subflows gt 2 drop 2>&1); rc=$?
-	nfm_check "without nft_mptcp: exit 1 with a hint ($out)" [ "$rc" -eq 1 ] && [[ "$out" == *nft_mptcp* ]]
+	nfm_check "without nft_mptcp: exit 1 with a hint ($out)" nfm_rc_says "$rc" 1 "$out" nft_mptcp
 	nfm_check "list -f with no mptcp rules writes no chain" \
 		[ "$(R nfmptcp rule list -f | grep -vc '^#')" -eq 0 ]
 fi
