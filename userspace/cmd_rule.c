@@ -39,18 +39,60 @@ static void nfm_rule_usage(FILE *f)
 	      "(-f writes the chains holding such rules; --all every chain with rules).\n", f);
 }
 
-/* "nfmptcp: rule add: No such file or directory: extack" */
-static void nfm_rule_kerr(const struct nfm_rule_nl *nl, const char *what, int err, bool mptcp)
+static const char *nfm_hook_name(uint32_t hook)
 {
-	const char *hint = "";
+	static const char *const names[] = {
+		[NF_INET_PRE_ROUTING] = "prerouting", [NF_INET_LOCAL_IN] = "input",
+		[NF_INET_FORWARD] = "forward", [NF_INET_LOCAL_OUT] = "output",
+		[NF_INET_POST_ROUTING] = "postrouting", [NF_INET_INGRESS] = "ingress",
+	};
+
+	return hook < sizeof(names) / sizeof(names[0]) && names[hook] ? names[hook] : "unknown";
+}
+
+/*
+ * Why the kernel said EOPNOTSUPP, from the chain's hook: the usual cause is an
+ * expression or statement the hook does not allow (the mptcp expression
+ * outside the conntrack hooks, reject in postrouting). 6.1 gives no extack for it.
+ */
+static void nfm_rule_hook_hint(struct nfm_rule_nl *nl, const struct nfm_rule *r, bool mptcp,
+			       char *hint, size_t len)
+{
+	uint32_t hook = 0;
+	int base = nfm_rule_chain_hook(nl, r->family, r->table, r->chain, &hook);
+
+	if (base < 0) {
+		snprintf(hint, len, " (an expression of this rule is not supported here)");
+	} else if (!base) {
+		snprintf(hint, len, " (an expression of this rule is not supported in a base chain "
+			 "that jumps to chain '%s')", r->chain);
+	} else if (mptcp && hook == NF_INET_INGRESS) {
+		snprintf(hint, len, ": chain '%s' hooks ingress, which runs before conntrack: "
+			 "the mptcp expression works in prerouting, input, forward, output "
+			 "and postrouting chains", r->chain);
+	} else {
+		snprintf(hint, len, ": an expression or statement of this rule is not allowed "
+			 "in a %s chain ('%s')", nfm_hook_name(hook), r->chain);
+	}
+}
+
+/*
+ * "nfmptcp: rule add: No such file or directory: extack"; @r (may be NULL):
+ * the rule refused, to explain EOPNOTSUPP by its chain's hook.
+ */
+static void nfm_rule_kerr(struct nfm_rule_nl *nl, const char *what, int err, bool mptcp,
+			  const struct nfm_rule *r)
+{
+	char hint[640] = "";
 
 	if (err == -ENOENT && !nl->extack[0])
-		hint = mptcp ? " (no such table, chain or rule handle, or nft_mptcp is not loaded?)"
-			     : " (no such table, chain or rule handle?)";
+		snprintf(hint, sizeof(hint), "%s",
+			 mptcp ? " (no such table, chain or rule handle, or nft_mptcp is not loaded?)"
+			       : " (no such table, chain or rule handle?)");
 	else if (err == -EPERM)
-		hint = " (run as root / with CAP_NET_ADMIN)";
-	else if (err == -EOPNOTSUPP && !nl->extack[0])
-		hint = " (is an expression's module, e.g. nft_mptcp, missing?)";
+		snprintf(hint, sizeof(hint), " (run as root / with CAP_NET_ADMIN)");
+	else if (err == -EOPNOTSUPP && r)
+		nfm_rule_hook_hint(nl, r, mptcp, hint, sizeof(hint));
 	if (nl->extack[0])
 		nfm_err("%s: %s: %s%s", what, strerror(-err), nl->extack, hint);
 	else
@@ -104,7 +146,7 @@ static int nfm_rule_commit_one(struct nfm_rule *r, bool del, bool insert, const 
 	} else {
 		rc = nfm_rule_batch_commit(&b, &nl, NULL);
 		if (rc)
-			nfm_rule_kerr(&nl, what, rc, !nfm_rule_nft_can_list(r));
+			nfm_rule_kerr(&nl, what, rc, !nfm_rule_nft_can_list(r), del ? NULL : r);
 		rc = rc ? NFM_EXIT_ERR : NFM_EXIT_OK;
 	}
 	nfm_rule_batch_free(&b);
@@ -335,7 +377,7 @@ static int nfm_rule_list(int argc, char **argv, const struct nfm_global *g)
 	}
 	rc = nfm_rule_dump(&nl, fam, table, chain, nfm_collect, &s);
 	if (rc) {
-		nfm_rule_kerr(&nl, "rule list", rc, false);
+		nfm_rule_kerr(&nl, "rule list", rc, false, NULL);
 		rc = NFM_EXIT_ERR;
 	} else if (script) {
 		rc = nfm_list_script(&s, all);
@@ -439,7 +481,7 @@ static int nfm_rule_restore(const char *path)
 			char what[300];
 
 			snprintf(what, sizeof(what), "%s:%u", path, failed < nlines ? lines[failed] : 0);
-			nfm_rule_kerr(&nl, what, err2, mptcp_seen);
+			nfm_rule_kerr(&nl, what, err2, mptcp_seen, NULL);
 			rc = NFM_EXIT_ERR;
 		}
 	}

@@ -973,3 +973,49 @@ static int nfm_rule_dump_rules(struct nfm_rule_nl *nl, uint8_t family, const cha
 	rc = nfm_recv_until(&st, 0, true);
 	return rc ? rc : st.cb_err;
 }
+
+/* The hook of base chain @chain (GETCHAIN): 1 and *@hooknum, 0 for a regular chain, or -errno. */
+int nfm_rule_chain_hook(struct nfm_rule_nl *nl, uint8_t family, const char *table,
+			const char *chain, uint32_t *hooknum)
+{
+	static char buf[1 << 16] __attribute__((aligned(4)));
+	const struct nlattr *tb[NFM_TB_MAX], *hk[NFM_TB_MAX];
+	uint32_t seq = nl->seq++;
+	struct nlmsghdr *nlh;
+	int found = -ENOENT;
+
+	nlh = nfm_nft_msg(buf, 1024, NFT_MSG_GETCHAIN, NLM_F_ACK, family, seq);
+	if (!nlh || !mnl_attr_put_strz_check(nlh, 1024, NFTA_CHAIN_TABLE, table) ||
+	    !mnl_attr_put_strz_check(nlh, 1024, NFTA_CHAIN_NAME, chain))
+		return -EINVAL;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		const struct nlmsghdr *m;
+		ssize_t n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		int left;
+
+		if (n < 0)
+			return -errno;
+		left = n;
+		for (m = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(m, left); m = mnl_nlmsg_next(m, &left)) {
+			if (m->nlmsg_seq != seq)
+				continue;
+			if (m->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *me = mnl_nlmsg_get_payload(m);
+
+				return me->error ? me->error : found;
+			}
+			if ((m->nlmsg_type & 0xff) != NFT_MSG_NEWCHAIN)
+				continue;
+			memset(tb, 0, sizeof(tb));
+			if (mnl_attr_parse(m, sizeof(struct nfgenmsg), nfm_tb_cb, tb) != MNL_CB_OK)
+				return -EBADMSG;
+			found = 0;
+			if (tb[NFTA_CHAIN_HOOK] && !nfm_nested(tb[NFTA_CHAIN_HOOK], hk) &&
+			    !nfm_get_u32(hk[NFTA_HOOK_HOOKNUM], hooknum))
+				found = 1;
+			/* the acknowledgement (NLM_F_ACK) follows: read up to it */
+		}
+	}
+}

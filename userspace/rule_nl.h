@@ -82,4 +82,11 @@ void nfm_rule_batch_free(struct nfm_rule_batch *b);
 int nfm_rule_dump(struct nfm_rule_nl *nl, uint8_t family, const char *table, const char *chain,
 		  int (*cb)(const struct nfm_rule *r, void *data), void *data);
 
+/*
+ * The hook number of base chain @chain of @table (NF_INET_*): returns 1 and
+ * sets *@hooknum, 0 for a regular chain, or -errno (-ENOENT: no such chain).
+ */
+int nfm_rule_chain_hook(struct nfm_rule_nl *nl, uint8_t family, const char *table,
+			const char *chain, uint32_t *hooknum);
+
 #endif /* _NFM_RULE_NL_H */

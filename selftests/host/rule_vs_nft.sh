@@ -100,4 +100,15 @@ for r in "${RULES[@]}"; do
 		fail "lists as nft: $r" "nft: '$theirs' / nfmptcp: '$ours'"
 	fi
 done
+
+# a statement the hook does not allow: the kernel says only EOPNOTSUPP (no extack);
+# the refusal names the chain's hook
+nft add chain inet t post '{ type filter hook postrouting priority 0; }'
+err=$("$NFMPTCP" rule add inet t post reject 2>&1)
+rc=$?
+if [ "$rc" -eq 1 ] && [[ "$err" == *"not allowed in a postrouting chain ('post')"* ]]; then
+	pass "a refusal for the chain's hook names the hook"
+else
+	fail "a refusal for the chain's hook names the hook" "exit $rc: $err"
+fi
 finish
