@@ -337,6 +337,22 @@ nfm_nft_counter() {
 		jq --arg c "$5" '[.nftables[] | .rule? | select(.comment == $c) | .expr[] | .counter? | select(.) | .'"${6:-packets}"'] | add // 0'
 }
 
+# nfm_rule_counter NS FAMILY TABLE CHAIN PREFIX [packets|bytes] : the sum of
+# the counters of the rules of CHAIN whose text, as `nfmptcp rule list` prints
+# it, starts with PREFIX (default: packets); prints nothing and fails when no
+# rule has that text (a misspelt PREFIX must not read as a zero count)
+nfm_rule_counter() {
+	nfm_ns_exec "$1" nfmptcp -j rule list "$2" "$3" "$4" |
+		jq -e --arg p "$5" '[.nftables[].rule | select(.text | startswith($p))] |
+			if length == 0 then empty
+			else [.[].expr[] | .counter? | select(.) | .'"${6:-packets}"'] | add // 0 end'
+}
+
+# nfm_rule_handles NS FAMILY TABLE CHAIN : handles of the rules of CHAIN, in order
+nfm_rule_handles() {
+	nfm_ns_exec "$1" nfmptcp -j rule list "$2" "$3" "$4" | jq -r '.nftables[].rule.handle'
+}
+
 # nfm_monitor_start FILE : `nfmptcp -j monitor` in the router, into FILE,
 # until nfm_monitor_stop (or 300 s)
 nfm_monitor_start() {

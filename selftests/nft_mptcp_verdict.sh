@@ -8,19 +8,20 @@
 #  - (`mptcp verdict bad-hmac counter drop` on a forged join's third ACK:
 #    selftests/wip/nft_mptcp_bad_hmac.sh, not green yet);
 #  - `mptcp verdict valid counter` counts the real subflow's packets and the
-#    transfer completes (real joins under verdict rules: nft_mptcp_subflows.sh).
-# Rules are written with the test-only tools/nft_mptcp_rule.py.
+#    transfer completes (valid joins under a verdict rule: nft_mptcp_subflows.sh).
+# Rules are written with `nfmptcp rule`.
 . "$(dirname "$0")/lib.sh"
 
 nfm_require_root
-nfm_require_cmd ip nft jq nstat ss python3 mptcp_xfer mptcp_forge nfmptcp nft_mptcp_rule.py
+nfm_require_cmd ip nft jq nstat ss mptcp_xfer mptcp_forge nfmptcp
 
 cleanup() {
 	nfm_ns_exec router nft flush ruleset 2>/dev/null
 	nfm_module_loaded nft_mptcp && modprobe -r nft_mptcp 2>/dev/null
 }
-rule() { nfm_ns_exec router nft_mptcp_rule.py "$@"; }
-counter() { rule list ip m "$1" | awk -v k="mptcp=verdict" '$3 == k { print $5; exit }'; }
+rule() { nfm_ns_exec router nfmptcp rule "$@"; }
+# packets counted by the (one) verdict rule of chain $1
+counter() { nfm_rule_counter router ip m "$1" 'mptcp verdict'; }
 
 nfm_load_module || { nfm_fail "modprobe $NFM_MODULE" "failed"; nfm_exit; }
 nfm_load_module nft_mptcp || { nfm_fail "modprobe nft_mptcp" "failed"; nfm_exit; }
@@ -42,9 +43,9 @@ table ip m {
 	}
 }
 NFT
-rule add ip m mp_syns verdict eq unknown-token counter &&
-rule add ip m mp_bad verdict eq bad-hmac counter drop &&
-rule add ip m mp_good verdict eq valid counter || { nfm_fail "mptcp rules" "not accepted"; nfm_exit; }
+rule add ip m mp_syns mptcp verdict unknown-token counter &&
+rule add ip m mp_bad mptcp verdict bad-hmac counter drop &&
+rule add ip m mp_good mptcp verdict valid counter || { nfm_fail "mptcp rules" "not accepted"; nfm_exit; }
 
 NFM_PORT=$((NFM_PORT + 10))
 port=$((NFM_PORT + 1))

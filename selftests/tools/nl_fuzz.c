@@ -5,6 +5,7 @@
  * random attributes, for the selftests (netlink_fuzz.sh).
  *
  *   nl_fuzz [-m nfmptcp|nft] [-n COUNT] [-T SECONDS] [-s SEED] [-u]
+ *   nl_fuzz -m nft-key -k KEY -F FAMILY -t TABLE -c CHAIN
  *
  * nfmptcp: a mix of raw random messages and valid requests (CONN_GET doit
  * and dump, CONN_FLUSH, STATS_GET, CONFIG_GET, CONFIG_SET with a nest of
@@ -31,6 +32,11 @@
  * cmp after it half of the time, into a regular chain and a forward base
  * chain; the rules are dumped (padding checked) and deleted every 64
  * batches, the table at the end. -u: every batch must be refused.
+ *
+ * nft-key: not fuzzing, one exact request for the selftests (nft_mptcp_rules.sh):
+ * a NEWRULE [mptcp key KEY -> reg 1] in FAMILY TABLE CHAIN (-k KEY -F FAMILY
+ * -t TABLE -c CHAIN), for keys `nfmptcp rule` cannot write. Prints "accepted"
+ * (exit 0) or "refused: errno N (text)[: extack]" (exit 1).
  *
  * Output: one line "nl_fuzz MODE: sent N ok N errors N replies N
  * pad-violations N probe-mismatches N priv-violations N accepted-rules N
@@ -879,28 +885,111 @@ static void fuzz_nft(int fd, unsigned long count, time_t deadline)
 	}
 }
 
+/* -m nft-key: one rule [mptcp key @key -> reg 1]; 0 accepted, 1 refused, 2 error */
+static int nft_one_key(int fd, uint32_t key, const char *family, const char *table,
+		       const char *chain)
+{
+	static uint8_t buf[65536] __attribute__((aligned(4)));
+	uint8_t fam = !strcmp(family, "ip") ? NFPROTO_IPV4 : !strcmp(family, "ip6") ? NFPROTO_IPV6 :
+		      !strcmp(family, "inet") ? NFPROTO_INET : NFPROTO_UNSPEC;
+	uint32_t seq = (uint32_t)time(NULL), rseq;
+	struct msg m = { .len = 0 };
+	size_t start, list, e, d;
+
+	if (fam == NFPROTO_UNSPEC || !table || !chain) {
+		fprintf(stderr, "nl_fuzz: -m nft-key needs -k KEY -F ip|ip6|inet -t TABLE -c CHAIN\n");
+		return 2;
+	}
+	start = nfnl_hdr(&m, NFNL_MSG_BATCH_BEGIN, 0, seq++, AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
+	msg_end(&m, start);
+	rseq = seq++;
+	start = nfnl_hdr(&m, NFT_TYPE(NFT_MSG_NEWRULE), NLM_F_CREATE | NLM_F_APPEND | NLM_F_ACK,
+			 rseq, fam, 0);
+	attr_str(&m, NFTA_RULE_TABLE, table);
+	attr_str(&m, NFTA_RULE_CHAIN, chain);
+	list = nest_start(&m, NFTA_RULE_EXPRESSIONS);
+	e = nest_start(&m, NFTA_LIST_ELEM);
+	attr_str(&m, NFTA_EXPR_NAME, NFT_MPTCP_EXPR_NAME);
+	d = nest_start(&m, NFTA_EXPR_DATA);
+	attr_u32(&m, NFTA_MPTCP_KEY, htonl(key));
+	attr_u32(&m, NFTA_MPTCP_DREG, htonl(NFT_REG_1));
+	nest_end(&m, d);
+	nest_end(&m, e);
+	nest_end(&m, list);
+	msg_end(&m, start);
+	start = nfnl_hdr(&m, NFNL_MSG_BATCH_END, 0, seq++, AF_UNSPEC, NFNL_SUBSYS_NFTABLES);
+	msg_end(&m, start);
+	if (xsend(fd, &m, m.len)) {
+		perror("nl_fuzz: send");
+		return 2;
+	}
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *nlh;
+		size_t left;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("nl_fuzz: recv");
+			return 2;
+		}
+		left = n;
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, left); nlh = NLMSG_NEXT(nlh, left)) {
+			const struct nlmsgerr *err = NLMSG_DATA(nlh);
+			const char *extack = NULL;
+
+			if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_seq != rseq)
+				continue;
+			if (!err->error) {
+				printf("accepted\n");
+				return 0;
+			}
+			if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+				/* NETLINK_CAP_ACK: the request is not echoed, the TLVs follow */
+				const struct nlattr *a = (const struct nlattr *)(err + 1);
+				int alen = nlh->nlmsg_len - NLMSG_LENGTH(sizeof(*err));
+
+				for (; NLA_OK(a, alen); a = NLA_NEXT(a, alen))
+					if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG)
+						extack = NLA_DATA(a);
+			}
+			printf("refused: errno %d (%s)%s%s\n", -err->error, strerror(-err->error),
+			       extack ? ": " : "", extack ? extack : "");
+			return 1;
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
+	const char *family = NULL, *table = NULL, *chain = NULL;
+	uint32_t key = 0;
 	const char *mode = "nfmptcp";
 	unsigned long count = 100000;
 	int o, fd, one = 1, bufsz = 1 << 20;
 	time_t limit = 600;
 	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
 
-	while ((o = getopt(argc, argv, "m:n:T:s:u")) != -1) {
+	while ((o = getopt(argc, argv, "m:n:T:s:uk:F:t:c:")) != -1) {
 		switch (o) {
+		case 'k': key = strtoul(optarg, NULL, 0); break;
+		case 'F': family = optarg; break;
+		case 't': table = optarg; break;
+		case 'c': chain = optarg; break;
 		case 'm': mode = optarg; break;
 		case 'n': count = strtoul(optarg, NULL, 0); break;
 		case 'T': limit = strtol(optarg, NULL, 0); break;
 		case 's': rng_state = strtoull(optarg, NULL, 0) | 1; break;
 		case 'u': unpriv = 1; break;
 		default:
-			fprintf(stderr, "usage: nl_fuzz [-m nfmptcp|nft] [-n COUNT] [-T SECONDS] [-s SEED] [-u]\n");
+			fprintf(stderr, "usage: nl_fuzz [-m nfmptcp|nft] [-n COUNT] [-T SECONDS] [-s SEED] [-u]\n"
+				"       nl_fuzz -m nft-key -k KEY -F FAMILY -t TABLE -c CHAIN\n");
 			return 2;
 		}
 	}
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
-		    strcmp(mode, "nft") ? NETLINK_GENERIC : NETLINK_NETFILTER);
+		    strncmp(mode, "nft", 3) ? NETLINK_GENERIC : NETLINK_NETFILTER);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0) {
 		perror("nl_fuzz: netlink socket");
 		return 2;
@@ -910,6 +999,8 @@ int main(int argc, char **argv)
 	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 
+	if (!strcmp(mode, "nft-key"))
+		return nft_one_key(fd, key, family, table, chain);
 	if (!strcmp(mode, "nft"))
 		fuzz_nft(fd, count, time(NULL) + limit);
 	else
