@@ -513,6 +513,16 @@ nfm_xfer() {
 	[ "$crc" -eq 0 ] && [ "$rc" -eq 0 ]
 }
 
+# nfm_xfer_signal PORT : SIGUSR1 to the mptcp_xfer client of port PORT: it
+# ends its current hold (-H: starts sending; -w: closes). Only once the client
+# holds: before its handler is installed the signal would kill it.
+nfm_xfer_signal() {
+	pkill -USR1 -f "^mptcp_xfer -c [^ ]+ -p $1 " || {
+		echo "nfm_xfer_signal: no mptcp_xfer client on port $1" >&2
+		return 1
+	}
+}
+
 # nfm_report_get FILE KEY : value of KEY in a mptcp_xfer report
 nfm_report_get() {
 	sed -n "s/^$2=//p" "$1" 2>/dev/null

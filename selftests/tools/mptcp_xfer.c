@@ -65,6 +65,7 @@ struct xfer_opts {
 	int64_t expect;		/* server: expected bytes per connection, -1 any */
 	int conns;		/* client: parallel; server: to accept */
 	int hold;		/* client: idle seconds before closing */
+	bool wait_go;		/* client: connect, then wait for SIGUSR1 before sending */
 	int want_subflows;	/* client: wait for this many after the first send */
 	int timeout;		/* seconds per blocking operation */
 };
@@ -92,8 +93,11 @@ static struct xfer_opts opt = {
 
 static const char *prog = "mptcp_xfer";
 
-/* SIGUSR1: end the -w hold early (any thread may take the signal) */
-static volatile sig_atomic_t hold_ended;
+/*
+ * SIGUSR1s received (any thread may take the signal): the first ends the -H
+ * wait, the next one (the first without -H) ends the -w hold early.
+ */
+static volatile sig_atomic_t usr1_count;
 
 static void die(const char *fmt, ...)
 {
@@ -111,7 +115,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: %s -l [-p PORT] [-6] [-b ADDR] [-n N] [-e BYTES] [-o FILE] [-R FILE] [-t SEC] [-T]\n"
-"       %s -c ADDR [-p PORT] [-b SRCADDR] [-s BYTES] [-P N] [-J N] [-w SEC] [-o FILE] [-t SEC] [-T]\n"
+"       %s -c ADDR [-p PORT] [-b SRCADDR] [-s BYTES] [-P N] [-J N] [-H] [-w SEC] [-o FILE] [-t SEC] [-T]\n"
 "\n"
 "MPTCP bulk transfer with end-to-end verification, for the nf-mptcp selftests.\n"
 "The client sends a deterministic pattern; the server checks every byte and\n"
@@ -137,11 +141,14 @@ static void usage(FILE *f)
 "  -P N        open N connections in parallel (default 1, max %d)\n"
 "  -J N        after the first send, wait up to %d s for the connection to have\n"
 "              N subflows (then go on anyway): the rest of the data uses them\n"
+"  -H          once connected, send nothing until SIGUSR1 comes (at most -t SEC,\n"
+"              then the connection fails): a test sets up what must see the data\n"
 "  -w SEC      after sending, hold each connection open and idle for SEC seconds\n"
 "              before closing (lets a test inspect established state);\n"
-"              SIGUSR1 ends the hold early\n"
+"              SIGUSR1 (with -H: the second one) ends the hold early\n"
 "\n"
-"Whole-run limit: server (n*(t+1) + 2*t) s, client (t*3 + w + 10) s; then exit 2.\n"
+"Whole-run limit: server (n*(t+1) + 2*t) s, client (t*3 + w + 10) s (-H: t more);\n"
+"then exit 2.\n"
 "Report keys: role, proto, conns, conns_ok, bytes, mptcp (connections that did\n"
 "not fall back to TCP), max_subflows, result=ok|fail.\n"
 "Exit status: 0 all connections verified, 1 a transfer failed, 2 usage/setup\n"
@@ -370,6 +377,16 @@ static void *client_conn(void *arg)
 		conn_err(c, "connect %s port %s: %s", opt.addr, opt.port, strerror(errno));
 		goto out;
 	}
+	if (opt.wait_go) {
+		int ms;
+
+		for (ms = 0; ms < opt.timeout * 1000 && usr1_count < 1; ms += 20)
+			usleep(20 * 1000);
+		if (usr1_count < 1) {
+			conn_err(c, "-H: no SIGUSR1 within %d s", opt.timeout);
+			goto out;
+		}
+	}
 
 	while (c->bytes < opt.size) {
 		size_t n = opt.size - c->bytes < XFER_BUF ? opt.size - c->bytes : XFER_BUF;
@@ -389,7 +406,7 @@ static void *client_conn(void *arg)
 		c->bytes += w;
 	}
 	conn_probe(c);
-	for (int ms = 0; ms < opt.hold * 1000 && !hold_ended; ms += 100)
+	for (int ms = 0; ms < opt.hold * 1000 && usr1_count < 1 + opt.wait_go; ms += 100)
 		usleep(100 * 1000);
 	/* Refresh: joins may have completed while we sent or held. */
 	conn_probe(c);
@@ -511,7 +528,7 @@ static int server_listen(void)
 static void on_usr1(int sig)
 {
 	(void)sig;
-	hold_ended = 1;
+	usr1_count++;
 }
 
 static void on_alarm(int sig)
@@ -571,7 +588,7 @@ int main(int argc, char **argv)
 	unsigned int limit;
 
 	prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
-	while ((ch = getopt_long(argc, argv, "lc:p:6b:s:e:n:P:J:w:t:To:R:qh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "lc:p:6b:s:e:n:P:J:Hw:t:To:R:qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'l': opt.server = true; break;
 		case 'c': opt.addr = optarg; break;
@@ -583,6 +600,7 @@ int main(int argc, char **argv)
 		case 'n':
 		case 'P': opt.conns = parse_int(optarg, 1, XFER_MAX_CONNS, "connection count"); break;
 		case 'J': opt.want_subflows = parse_int(optarg, 1, 8, "subflow count"); break;
+		case 'H': opt.wait_go = true; break;
 		case 'w': opt.hold = parse_int(optarg, 0, 86400, "hold time"); break;
 		case 't': opt.timeout = parse_int(optarg, 1, 86400, "timeout"); break;
 		case 'T': opt.tcp = true; break;
@@ -605,13 +623,14 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGALRM, on_alarm);
 	{
-		/* ends -w early; interrupted calls restart */
+		/* ends -H and -w; interrupted calls restart */
 		struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
 
 		sigaction(SIGUSR1, &sa, NULL);
 	}
 	limit = opt.server ? opt.conns * (opt.timeout + 1) + 2 * opt.timeout
-			   : 3 * opt.timeout + opt.hold + XFER_SUBFLOW_WAIT_S;
+			   : 3 * opt.timeout + opt.hold + XFER_SUBFLOW_WAIT_S +
+			     (opt.wait_go ? opt.timeout : 0);
 	alarm(limit);
 
 	cs = calloc(opt.conns, sizeof(*cs));
