@@ -102,7 +102,25 @@ int nfmp_snapshot_get(const struct nf_conn *ct, struct nfmp_snapshot *snap)
 		nfmp_snap_subflow(snap, &data->sf);
 		return 0;
 
-	default:	/* NONE, COMMITTING (transient, another CPU), DEAD */
+	case NFMP_PHASE_DEAD:
+		/*
+		 * A flushed subflow's conntrack lives on, untracked: nothing to
+		 * say. One being deleted is seen only by the packets in flight,
+		 * among them the packet that got a join withdrawn (a wrong HMAC
+		 * kills the RELATED conntrack from our hook, before any filter
+		 * chain): for them the subflow's own facts are what it ended
+		 * with, so that `mptcp verdict bad-hmac drop` drops that packet.
+		 * Its connection may be gone: no lock to take. The acquire above
+		 * pairs with the release that set DEAD.
+		 */
+		if (!nf_ct_is_dying(ct))
+			return -ENOENT;
+		/* only a packet of this subflow past its phase check may still write it */
+		sf = data_race(data->sf);
+		nfmp_snap_subflow(snap, &sf);
+		return 0;
+
+	default:	/* NONE, COMMITTING (transient, another CPU) */
 		return -ENOENT;
 	}
 }

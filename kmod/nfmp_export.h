@@ -33,7 +33,9 @@ struct nfmp_snapshot {
 /*
  * Fill @snap for @ct if it is an MPTCP subflow tracked by us (its helper is
  * ours). Caller holds rcu_read_lock() (nf_tables evaluation does). Returns 0,
- * or -ENOENT for a conntrack we do not track (or not yet / no longer).
+ * or -ENOENT for a conntrack we do not track (or not yet / no longer). A
+ * subflow whose conntrack is being deleted (a withdrawn join) gives only its
+ * own facts (verdict, join, backup, addr_id): its connection may be gone.
  */
 int nfmp_snapshot_get(const struct nf_conn *ct, struct nfmp_snapshot *snap);
 

@@ -289,7 +289,8 @@ static void nfmp_subflow_drop(struct nfmp_net *nn, struct nfmp_kconn *conn, stru
 	lockdep_assert_held(&nn->lock);
 
 	*pp = data->live.next;
-	WRITE_ONCE(data->phase, NFMP_PHASE_DEAD);
+	/* pairs with nfmp_snapshot_get(): a reader seeing DEAD sees the subflow's last state */
+	smp_store_release(&data->phase, NFMP_PHASE_DEAD);
 	conn->nsubflows--;
 	nf_ct_put(ct);
 }

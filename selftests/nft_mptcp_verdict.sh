@@ -5,10 +5,14 @@
 # the forged join):
 #  - `mptcp verdict unknown-token counter` on SYNs counts a forged MP_JOIN SYN
 #    with a random token;
-#  - (`mptcp verdict bad-hmac counter drop` on a forged join's third ACK:
-#    selftests/wip/nft_mptcp_bad_hmac.sh, not green yet);
+#  - `mptcp verdict bad-hmac counter drop` drops the third ACK of a forged join
+#    (right token, wrong HMAC, from mptcp_forge -A) although the module
+#    withdraws that join for it: the server never sees the wrong HMAC (its
+#    MPTcpExtJoinAckHMacFailure stays where it was);
 #  - `mptcp verdict valid counter` counts the real subflow's packets and the
 #    transfer completes (valid joins under a verdict rule: nft_mptcp_subflows.sh).
+# The real connection is held open (-w, ended by SIGUSR1) until the forged
+# joins are done: a join to a connection that has ended gets no SYN/ACK.
 # Rules are written with `nfmptcp rule`.
 . "$(dirname "$0")/lib.sh"
 
@@ -49,7 +53,7 @@ rule add ip m mp_good mptcp verdict valid counter || { nfm_fail "mptcp rules" "n
 
 NFM_PORT=$((NFM_PORT + 10))
 port=$((NFM_PORT + 1))
-nfm_xfer -s 1M -t 90 -w 20 &
+nfm_xfer -s 1M -t 90 -w 80 &
 xfer=$!
 for _ in $(seq 60); do
 	[ "$(nfm_ns_exec router nfmptcp show -j 2>/dev/null |
@@ -69,6 +73,31 @@ u1=$(counter mp_syns)
 nfm_check "forged join SYN with a random token counted by 'verdict unknown-token' ($u0 -> $u1)" \
 	[ "$u1" -gt "$u0" ]
 
+# 2. right token, wrong HMAC-A on the third ACK. The client kernel would reset
+# the forged subflow on seeing the SYN/ACK: keep it quiet for that port.
+fport=$((40000 + RANDOM % 20000))
+nfm_ns_exec client nft -f - <<NFT
+table ip nfm_forge {
+	chain out {
+		type filter hook output priority 0; policy accept;
+		tcp sport $fport tcp flags rst drop
+	}
+}
+NFT
+hf0=$(nfm_nstat server MPTcpExtJoinAckHMacFailure)
+bad0=$(nfm_stat join_bad_hmac)
+b0=$(counter mp_bad)
+nfm_check "forged join (right token, wrong HMAC) got the SYN/ACK and sent its third ACK" \
+	nfm_ns_exec client mptcp_forge -s 10.0.1.1 -d 10.0.3.1 -p "$port" -S "$fport" -k "$stok" -A -t 15000
+sleep 0.5
+b1=$(counter mp_bad)
+hf1=$(nfm_nstat server MPTcpExtJoinAckHMacFailure)
+nfm_log "bad-hmac drops $b0 -> $b1; router join_bad_hmac $bad0 -> $(nfm_stat join_bad_hmac); server JoinAckHMacFailure $hf0 -> $hf1"
+nfm_check "the router judged the join's HMAC bad" [ "$(nfm_stat join_bad_hmac)" -gt "$bad0" ]
+nfm_check "'verdict bad-hmac drop' dropped the forged third ACK ($b0 -> $b1)" [ "$b1" -gt "$b0" ]
+nfm_check "the server never saw the wrong HMAC ($hf0 -> $hf1)" [ "$hf1" = "$hf0" ]
+
+nfm_xfer_signal "$port"
 wait "$xfer"; rc=$?
 nfm_check "real transfer byte-exact, the real subflow passed" [ "$rc" = 0 ]
 nfm_check "'verdict valid' counted the real subflow's packets ($(counter mp_good))" \
