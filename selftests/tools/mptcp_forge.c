@@ -36,6 +36,7 @@ struct forge {
 	long rate;		/* -r PPS: flood pacing, 0: as fast as possible */
 	int want_rst;		/* -R: wait for the RST answering the last segment */
 	const char *inject;	/* -X SEQ:ACK[:TSVAL:TSECR] ADD_ADDR injection */
+	int dss_first;		/* -D: -X puts a DSS (data ACK) option before the ADD_ADDR */
 	struct in_addr announce;
 };
 
@@ -46,7 +47,7 @@ static void usage(FILE *f)
 		"                   [-n N [-r PPS]]\n"
 		"       mptcp_forge -s SRC -d DST -p DPORT -C -n N [-r PPS]\n"
 		"       mptcp_forge -s SRC -d DST -p DPORT -G N [-S SPORT]\n"
-		"       mptcp_forge -s SRC -d DST -p DPORT -S SPORT -X SEQ:ACK[:TSVAL:TSECR]|auto -a ADDR\n"
+		"       mptcp_forge -s SRC -d DST -p DPORT -S SPORT -X SEQ:ACK[:TSVAL:TSECR]|auto -a ADDR [-D]\n"
 		"  Sends an MP_JOIN SYN for TOKEN (hex) from SRC:SPORT to DST:DPORT.\n"
 		"  -A  wait for the SYN/ACK and answer with an MP_JOIN ACK carrying a wrong HMAC\n"
 		"  -R  then wait for a RST answering it and print \"rst reason N\" (its MP_TCPRST\n"
@@ -62,7 +63,8 @@ static void usage(FILE *f)
 		"      sequence, acknowledgment (and timestamps) carrying an ADD_ADDR (v1, id 9)\n"
 		"      that announces -a ADDR with a wrong HMAC; \"auto\": take them from the last\n"
 		"      segment DST sends on that subflow before 1 s of quiet (-S 0: on the\n"
-		"      first subflow DST sends on)\n"
+		"      first subflow DST sends on); -D: a DSS option (a data ACK, ignored as\n"
+		"      out of range) comes first, as in a real segment carrying both\n"
 		"Exit: 0 sent (and with -A: SYN/ACK seen, ACK sent; with -R: RST seen), 1 error,\n"
 		"2 no SYN/ACK, 3 no RST.\n");
 }
@@ -271,7 +273,7 @@ static int sniff_window(int fd, struct forge *fg, unsigned int *seq, unsigned in
 static int send_bad_add_addr(int fd, int rx, struct forge *fg)
 {
 	unsigned int seq, ack, tsval = 0, tsecr = 0;
-	uint8_t opt[28];
+	uint8_t opt[40];
 	size_t len = 0;
 	int n, i;
 
@@ -298,6 +300,15 @@ static int send_bad_add_addr(int fd, int rx, struct forge *fg)
 		*(uint32_t *)&opt[len + 4] = htonl(tsecr);
 		len += 8;
 	}
+	if (fg->dss_first) {
+		/* DSS (RFC 8684 §3.3): subtype 2, flag A, a 4-byte data ACK */
+		opt[len++] = 30;
+		opt[len++] = 8;
+		opt[len++] = 0x20;
+		opt[len++] = 0x01;
+		*(uint32_t *)&opt[len] = htonl(random());
+		len += 4;
+	}
 	/* ADD_ADDR (RFC 8684 §3.4.1): subtype 3, E = 0, id, IPv4, HMAC */
 	opt[len++] = 30;
 	opt[len++] = 16;
@@ -309,7 +320,8 @@ static int send_bad_add_addr(int fd, int rx, struct forge *fg)
 		opt[len++] = random();
 	if (send_segment(fd, fg, seq, ack, TH_ACK, opt, len))
 		return 1;
-	printf("sent ADD_ADDR %s with a wrong HMAC\n", inet_ntoa(fg->announce));
+	printf("sent ADD_ADDR %s with a wrong HMAC%s\n", inet_ntoa(fg->announce),
+	       fg->dss_first ? ", behind a DSS" : "");
 	return 0;
 }
 
@@ -380,7 +392,7 @@ int main(int argc, char **argv)
 	fg.sport = 20000 + random() % 20000;
 	fg.nonce = random();
 	fg.isn = random();
-	while ((o = getopt(argc, argv, "s:d:p:S:k:ARt:G:n:X:a:Cr:h")) != -1) {
+	while ((o = getopt(argc, argv, "s:d:p:S:k:ARt:G:n:X:a:DCr:h")) != -1) {
 		switch (o) {
 		case 's': have |= inet_pton(AF_INET, optarg, &fg.src) == 1; break;
 		case 'd': have |= (inet_pton(AF_INET, optarg, &fg.dst) == 1) << 1; break;
@@ -400,6 +412,7 @@ int main(int argc, char **argv)
 		case 'n': fg.flood = atoi(optarg); break;
 		case 'X': fg.inject = optarg; have |= 8; break;
 		case 'a': inet_pton(AF_INET, optarg, &fg.announce); break;
+		case 'D': fg.dss_first = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}
