@@ -849,8 +849,8 @@ static void nfm_nz_usage(FILE *f)
 		   "Other packets are copied unchanged. Prints a summary: conflicting copies\n"
 		   "of a DSN range, gaps, fallback. OUT.pcap '-' (the default with -i) writes\n"
 		   "to stdout, flushed packet batch by batch; the summary then goes to stderr.\n"
-		   "  -m BYTES  data held per connection direction, out of order or not yet\n"
-		   "            acknowledged (default %u); beyond it the oldest is let go\n"
+		   "  -m BYTES  out-of-order data held per connection direction (default %u);\n"
+		   "            beyond it the oldest hole is given up and reported as a gap\n"
 		   "  -c COUNT  stop after COUNT packets\n"
 		   "  -i IFACE  capture live on IFACE ('any': every interface)\n",
 		NFM_NZ_DEF_OOO);
