@@ -5,8 +5,10 @@
  *
  * The replay tables (replay_table.c) place every segment in its subflow and
  * connection; this file maps each subflow's payload into the data sequence
- * space through its DSS mappings (RFC 8684 §3.3.1), feeds one
- * dss_reassembly stream per direction, and writes what comes out in order as a
+ * space through its DSS mappings (RFC 8684 §3.3.1), holds it until the
+ * receiver's subflow ACK covers it (ack_hold.c: of two differing copies, the
+ * one acknowledged first is written), feeds one dss_reassembly stream per
+ * direction in that order, and writes what comes out in order as a
  * TCP connection on the initial subflow's addresses whose sequence numbers are
  * the low 32 bits of the DSNs. Everything that is not MPTCP is copied as is.
  */
@@ -20,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ack_hold.h"
 #include "dss_reassembly.h"
 #include "json_out.h"
 #include "nfmptcp.h"
@@ -51,6 +54,12 @@ struct nfm_nz_sf {
 	unsigned int		nmap[2], mapi[2];
 	bool			infinite[2];	/* infinite mapping: dsn = delta + ssn */
 	u64			delta[2];
+	/* payload not yet acknowledged by the receiver, per direction */
+	struct nfm_hold_queue	hold[2];
+	bool			hold_ready[2];
+	bool			fin[2];
+	unsigned int		num;		/* in its connection, in order of appearance: 0 initial */
+	bool			numbered;
 	/*
 	 * A join's SYN and SYN/ACK, held until its HMAC is checked on the third
 	 * ACK: a join the endpoints refuse is written out unchanged, whole.
@@ -59,9 +68,17 @@ struct nfm_nz_sf {
 	struct pcap_pkthdr	held_hdr[2];
 };
 
+/*
+ * Where a copy came from, in conflicts: subflow number << 1 | 1 if that
+ * subflow's ACK released it (0: released unacknowledged), or
+ * NFM_DSS_ORIGIN_UNKNOWN.
+ */
+#define NFM_NZ_ORIGIN(num, acked)	((u32)(num) << 1 | (u32)!!(acked))
+
 struct nfm_nz_range {
 	u64	dsn;
 	u64	len;
+	u32	kept, other;	/* conflicts: origin of the written copy, of the other */
 };
 
 struct nfm_nz_conn;
@@ -71,6 +88,9 @@ struct nfm_nz_side {
 	struct nfm_nz_conn	*nc;
 	u8			end;
 	struct nfm_dss_stream	s;
+	struct nfm_hold_group	hold;		/* this end's unacknowledged payload */
+	u64			held_end;	/* DSN after the furthest byte held */
+	u64			forced_releases; /* pieces released unacknowledged by the -m bound */
 	bool			fin_seen, fin_sent;
 	u64			fin_dsn;
 	u64			unacked;	/* bytes written since the peer's last ACK */
@@ -102,6 +122,7 @@ struct nfm_nz_conn {
 	struct timeval		hs_ts[3];
 	u16			ip_id[2];
 	struct nfm_nz_side	side[2];	/* [NFMP_CLIENT], [NFMP_SERVER] */
+	unsigned int		nsubflows;	/* numbered so far */
 	u64			dss_csum, mp_fail, infinite, fastclose;
 	u64			packets_in, packets_out;
 };
@@ -261,31 +282,39 @@ static void nfm_nz_deliver(void *ctx, u64 dsn, const u8 *p, u32 len)
 	}
 }
 
-static void nfm_nz_range_add(struct nfm_nz_range *r, unsigned int *n, u64 dsn, u64 len)
+static void nfm_nz_range_add(struct nfm_nz_range *r, unsigned int *n, u64 dsn, u64 len,
+			     u32 kept, u32 other)
 {
-	if (*n && r[*n - 1].dsn + r[*n - 1].len == dsn) {
-		r[*n - 1].len += len;		/* adjacent: one range */
+	struct nfm_nz_range *l = *n ? &r[*n - 1] : NULL;
+
+	if (l && l->dsn + l->len == dsn && l->kept == kept && l->other == other) {
+		l->len += len;		/* adjacent, same copies: one range */
 		return;
 	}
-	if (*n < NFM_NZ_RANGES) {
-		r[*n].dsn = dsn;
-		r[*n].len = len;
-		(*n)++;
-	}
+	if (*n < NFM_NZ_RANGES)
+		r[(*n)++] = (struct nfm_nz_range){ dsn, len, kept, other };
 }
 
-static void nfm_nz_conflict(void *ctx, u64 dsn, u32 len)
+static void nfm_nz_conflict(void *ctx, u64 dsn, u32 len, u32 kept, u32 other)
 {
 	struct nfm_nz_side *sd = ctx;
 
-	nfm_nz_range_add(sd->conflict, &sd->nconflict, dsn, len);
+	nfm_nz_range_add(sd->conflict, &sd->nconflict, dsn, len, kept, other);
 }
 
 static void nfm_nz_gap(void *ctx, u64 dsn, u64 len)
 {
 	struct nfm_nz_side *sd = ctx;
 
-	nfm_nz_range_add(sd->gap, &sd->ngap, dsn, len);
+	nfm_nz_range_add(sd->gap, &sd->ngap, dsn, len, 0, 0);
+}
+
+/* Held payload goes into the data stream: acknowledged, or given up waiting. */
+static void nfm_nz_release(void *ctx, u32 num, bool acked, u64 dsn, const u8 *p, u32 len)
+{
+	struct nfm_nz_side *sd = ctx;
+
+	nfm_dss_add(&sd->s, dsn, p, len, NFM_NZ_ORIGIN(num, acked));
 }
 
 static const struct nfm_dss_ops nfm_nz_dss_ops = {
@@ -316,6 +345,8 @@ static void nfm_nz_settle(struct nfm_nz_conn *nc)
 	if (nc->side[0].fin_sent && nc->side[1].fin_sent && !nc->closed) {
 		/* both directions complete: memory goes back, late copies are only counted */
 		nc->closed = true;
+		nfm_hold_release_all(&nc->side[0].hold);
+		nfm_hold_release_all(&nc->side[1].hold);
 		nfm_dss_free(&nc->side[0].s);
 		nfm_dss_free(&nc->side[1].s);
 	}
@@ -375,6 +406,7 @@ static struct nfm_nz_conn *nfm_nz_conn_new(struct nfm_nz_norm *nz, const struct 
 		if (nfm_dss_init(&nc->side[e].s, &nfm_nz_dss_ops, &nc->side[e], nz->max_ooo,
 				 NFM_NZ_HIST))
 			nz->oom = true;
+		nfm_hold_group_init(&nc->side[e].hold, nfm_nz_release, &nc->side[e]);
 	}
 	nc->hnext = nz->cb[b];
 	nz->cb[b] = nc;
@@ -425,6 +457,43 @@ static u32 nfm_nz_lookup(const struct nfm_nz_sf *s, u8 dir, u32 rel, u64 *dsn)
 	return 0;
 }
 
+/* Where @end's data stream has got to, counting what is held: DSN of the next new byte. */
+static u64 nfm_nz_front(const struct nfm_nz_side *sd)
+{
+	if (sd->hold.bytes && nfm_dsn_before(sd->s.next, sd->held_end))
+		return sd->held_end;
+	return sd->s.next;
+}
+
+/*
+ * @len bytes at relative subflow sequence @rel, DSN @dsn: held until the
+ * receiver acknowledges them. Held and out-of-order data of one direction
+ * together stay within -m: beyond it the oldest held pieces go on unacked.
+ */
+static void nfm_nz_hold(struct nfm_nz_conn *nc, struct nfm_nz_sf *s, u8 dir, u8 end, u32 rel,
+			u64 dsn, const u8 *p, u32 len)
+{
+	struct nfm_nz_side *sd = &nc->side[end];
+
+	if (nc->closed) {
+		/* both directions written: a late copy is only counted */
+		nfm_dss_add(&sd->s, dsn, p, len, NFM_NZ_ORIGIN(s->num, false));
+		return;
+	}
+	if (!s->hold_ready[dir]) {
+		nfm_hold_queue_init(&s->hold[dir], &sd->hold, s->num);
+		s->hold_ready[dir] = true;
+	}
+	while (sd->hold.bytes && sd->hold.bytes + sd->s.ooo_bytes + len > nc->nz->max_ooo &&
+	       nfm_hold_release_oldest(&sd->hold))
+		sd->forced_releases++;
+	if (!sd->hold.bytes || nfm_dsn_before(sd->held_end, dsn + len))
+		sd->held_end = dsn + len;
+	nfm_hold_add(&s->hold[dir], rel, dsn, p, len);
+	if (sd->hold.oom)
+		nc->nz->oom = true;
+}
+
 /* The payload of one segment into the data stream of its sender. */
 static void nfm_nz_payload(struct nfm_nz_conn *nc, struct nfm_nz_sf *s, u8 dir, u8 end,
 			   u32 seq, const u8 *p, u32 len)
@@ -446,7 +515,7 @@ static void nfm_nz_payload(struct nfm_nz_conn *nc, struct nfm_nz_sf *s, u8 dir, 
 			 */
 			nfm_nz_side_start(nc, end, 1);
 			s->infinite[dir] = true;
-			s->delta[dir] = sd->s.next - rel;
+			s->delta[dir] = nfm_nz_front(sd) - rel;
 			continue;
 		}
 		if (!cov) {
@@ -455,7 +524,7 @@ static void nfm_nz_payload(struct nfm_nz_conn *nc, struct nfm_nz_sf *s, u8 dir, 
 		}
 		n = cov < len ? cov : len;
 		nfm_nz_side_start(nc, end, dsn);
-		nfm_dss_add(&sd->s, dsn, p, n);
+		nfm_nz_hold(nc, s, dir, end, rel, dsn, p, n);
 		rel += n;
 		p += n;
 		len -= n;
@@ -473,11 +542,16 @@ static void nfm_nz_mptcp_segment(struct nfm_nz_norm *nz, struct nfm_nz_conn *nc,
 	u32 plen = f->payload_len, cap;
 	struct nfm_nz_sf *s;
 	struct nfmp_opts o;
+	unsigned int k;
 	int l2;
 
 	s = nfm_nz_sf_get(nz, rsf);
 	if (!s)
 		return;
+	if (!s->numbered) {
+		s->numbered = true;
+		s->num = nc->nsubflows++;
+	}
 	if (!(rsf->sf.flags & NFMP_SF_F_JOIN) && !nc->l2ok[end]) {
 		l2 = nfm_nw_link_len(nz->dlt, data, caplen);
 		if (l2 >= 0) {
@@ -490,6 +564,9 @@ static void nfm_nz_mptcp_segment(struct nfm_nz_norm *nz, struct nfm_nz_conn *nc,
 		s->isn[dir] = f->seq;
 		s->isn_known[dir] = true;
 	}
+	/* the receiver's subflow ACK: what it acknowledges of the other direction goes on */
+	if ((f->tcp_flags & NFMP_TCP_ACK) && s->hold_ready[!dir])
+		nfm_hold_ack(&s->hold[!dir], f->ack - s->isn[!dir]);
 	nfmp_parse_options(f->opts, f->opts_len, f->tcp_flags, c->version, &o);
 	if (o.present & NFMP_SUBTYPE_BIT(NFMP_MP_FAIL))
 		nc->mp_fail++;
@@ -503,7 +580,7 @@ static void nfm_nz_mptcp_segment(struct nfm_nz_norm *nz, struct nfm_nz_conn *nc,
 			nc->dss_csum++;
 		if (!(d->flags & NFMP_DSS_DSN64)) {
 			nfm_nz_side_start(nc, end, d->dsn);
-			dsn = nfm_dss_expand32(sd->s.next, (u32)d->dsn);
+			dsn = nfm_dss_expand32(nfm_nz_front(sd), (u32)d->dsn);
 		}
 		if (!d->data_len && !(d->flags & NFMP_DSS_DATA_FIN)) {
 			/* infinite mapping (§3.7): from here on DSN = delta + SSN */
@@ -549,10 +626,20 @@ static void nfm_nz_mptcp_segment(struct nfm_nz_norm *nz, struct nfm_nz_conn *nc,
 	}
 	if (plen)
 		nfm_nz_payload(nc, s, dir, end, f->seq, payload, plen);
+	if (f->tcp_flags & NFMP_TCP_FIN)
+		s->fin[dir] = true;
+	if ((f->tcp_flags & NFMP_TCP_RST) || (s->fin[0] && s->fin[1])) {
+		/* the subflow is over: no ACK will come for what it still holds */
+		for (k = 0; k < 2; k++)
+			if (s->hold_ready[k])
+				nfm_hold_release_queue(&s->hold[k]);
+	}
 	if (sd->fin_seen && sd->s.started && nfm_dsn_before(sd->s.next, sd->fin_dsn) &&
 	    c->state == NFMP_CONN_CLOSED) {
-		/* both DATA_FINs seen but bytes before this one never came: close anyway */
-		nfm_dss_skip_to(&sd->s, sd->fin_dsn);
+		/* both DATA_FINs seen: what is held goes on; bytes never seen are a gap */
+		nfm_hold_release_all(&sd->hold);
+		if (nfm_dsn_before(sd->s.next, sd->fin_dsn))
+			nfm_dss_skip_to(&sd->s, sd->fin_dsn);
 	}
 	nfm_nz_settle(nc);
 }
@@ -654,6 +741,9 @@ static void nfm_nz_finish(struct nfm_nz_norm *nz)
 	for (nc = nz->head; nc; nc = nc->next) {
 		if (nc->mode == NFM_NZ_PASSTHRU)
 			continue;
+		/* never acknowledged (lost after the capture point, or ACKs not captured): last */
+		for (e = 0; e < 2; e++)
+			nfm_hold_release_all(&nc->side[e].hold);
 		for (e = 0; e < 2; e++)
 			nfm_dss_flush(&nc->side[e].s);
 		for (e = 0; e < 2; e++) {
@@ -671,24 +761,29 @@ static void nfm_nz_free(struct nfm_nz_norm *nz)
 {
 	struct nfm_nz_conn *nc, *nn;
 	struct nfm_nz_sf *s, *sn;
+	unsigned int k;
 	u32 i;
 
+	/* subflows first: their held payload is accounted in their connection */
+	if (nz->sb) {
+		for (i = 0; i <= nz->mask; i++) {
+			for (s = nz->sb[i]; s; s = sn) {
+				sn = s->hnext;
+				for (k = 0; k < 2; k++) {
+					if (s->hold_ready[k])
+						nfm_hold_queue_free(&s->hold[k]);
+					free(s->held[k]);
+				}
+				free(s);
+			}
+		}
+	}
 	for (nc = nz->head; nc; nc = nn) {
 		nn = nc->next;
 		nfm_dss_free(&nc->side[0].s);
 		nfm_dss_free(&nc->side[1].s);
 		free(nc->syn);
 		free(nc);
-	}
-	if (nz->sb) {
-		for (i = 0; i <= nz->mask; i++) {
-			for (s = nz->sb[i]; s; s = sn) {
-				sn = s->hnext;
-				free(s->held[0]);
-				free(s->held[1]);
-				free(s);
-			}
-		}
 	}
 	free(nz->sb);
 	free(nz->cb);
@@ -711,8 +806,21 @@ static const char *nfm_nz_end_name(unsigned int e)
 	return e == NFMP_CLIENT ? "client" : "server";
 }
 
+/* A copy's origin: {"subflow": N, "acked": bool}, null if no longer known. */
+static void nfm_nz_json_origin(struct nfm_json *j, const char *key, u32 origin)
+{
+	if (origin == NFM_DSS_ORIGIN_UNKNOWN) {
+		nfm_json_null(j, key);
+		return;
+	}
+	nfm_json_obj_open(j, key);
+	nfm_json_u64(j, "subflow", origin >> 1);
+	nfm_json_bool(j, "acked", origin & 1);
+	nfm_json_obj_close(j);
+}
+
 static void nfm_nz_json_ranges(struct nfm_json *j, const char *key, const struct nfm_nz_range *r,
-			       unsigned int n)
+			       unsigned int n, bool origins)
 {
 	unsigned int i;
 
@@ -721,6 +829,10 @@ static void nfm_nz_json_ranges(struct nfm_json *j, const char *key, const struct
 		nfm_json_obj_open(j, NULL);
 		nfm_json_u64(j, "dsn", r[i].dsn);
 		nfm_json_u64(j, "len", r[i].len);
+		if (origins) {
+			nfm_nz_json_origin(j, "written", r[i].kept);
+			nfm_nz_json_origin(j, "other", r[i].other);
+		}
 		nfm_json_obj_close(j);
 	}
 	nfm_json_arr_close(j);
@@ -765,11 +877,13 @@ static int nfm_nz_json(FILE *o, const struct nfm_nz_norm *nz, const struct nfm_g
 			nfm_json_bool(&j, "data_fin", sd->fin_seen);
 			nfm_json_u64(&j, "conflicts", sd->s.conflicts);
 			nfm_json_u64(&j, "conflict_bytes", sd->s.conflict_bytes);
-			nfm_nz_json_ranges(&j, "conflict_ranges", sd->conflict, sd->nconflict);
+			nfm_nz_json_ranges(&j, "conflict_ranges", sd->conflict, sd->nconflict, true);
 			nfm_json_u64(&j, "gaps", sd->s.gaps);
 			nfm_json_u64(&j, "gap_bytes", sd->s.gap_bytes);
 			nfm_json_u64(&j, "forced_flushes", sd->s.forced);
-			nfm_nz_json_ranges(&j, "gap_ranges", sd->gap, sd->ngap);
+			nfm_nz_json_ranges(&j, "gap_ranges", sd->gap, sd->ngap, false);
+			nfm_json_u64(&j, "unacked_bytes", sd->hold.unacked_bytes);
+			nfm_json_u64(&j, "forced_releases", sd->forced_releases);
 			nfm_json_obj_close(&j);
 		}
 		nfm_json_obj_close(&j);
@@ -798,6 +912,29 @@ static void nfm_nz_text_ranges(FILE *o, const char *what, const struct nfm_nz_ra
 		       r[i].dsn + r[i].len - 1, r[i].len);
 }
 
+static void nfm_nz_text_origin(char *buf, size_t len, u32 origin)
+{
+	if (origin == NFM_DSS_ORIGIN_UNKNOWN)
+		snprintf(buf, len, "unknown subflow");
+	else
+		snprintf(buf, len, "subflow %u (%s)", origin >> 1,
+			 origin & 1 ? "acknowledged" : "not acknowledged");
+}
+
+static void nfm_nz_text_conflicts(FILE *o, const struct nfm_nz_range *r, unsigned int n)
+{
+	char kept[48], other[48];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		nfm_nz_text_origin(kept, sizeof(kept), r[i].kept);
+		nfm_nz_text_origin(other, sizeof(other), r[i].other);
+		fprintf(o, "    CONFLICT dsn %" PRIu64 "..%" PRIu64 " (%" PRIu64
+			" bytes): written from %s, other copy from %s\n", r[i].dsn,
+			r[i].dsn + r[i].len - 1, r[i].len, kept, other);
+	}
+}
+
 static void nfm_nz_text(FILE *o, const struct nfm_nz_norm *nz, bool cut)
 {
 	const struct nfm_nz_conn *nc;
@@ -824,7 +961,11 @@ static void nfm_nz_text(FILE *o, const struct nfm_nz_norm *nz, bool cut)
 			       " bytes)%s\n", nfm_nz_end_name(e), sd->s.delivered, sd->s.dup_bytes,
 			       sd->unmapped, sd->s.conflicts, sd->s.gaps, sd->s.gap_bytes,
 			       sd->fin_seen ? ", DATA_FIN" : "");
-			nfm_nz_text_ranges(o, "CONFLICT", sd->conflict, sd->nconflict);
+			nfm_nz_text_conflicts(o, sd->conflict, sd->nconflict);
+			if (sd->hold.unacked_bytes)
+				fprintf(o, "    %" PRIu64 " bytes released without their subflow ACK (%"
+					PRIu64 " by the -m bound)\n", sd->hold.unacked_bytes,
+					sd->forced_releases);
 			nfm_nz_text_ranges(o, "gap", sd->gap, sd->ngap);
 		}
 	}
@@ -849,8 +990,10 @@ static void nfm_nz_usage(FILE *f)
 		   "Other packets are copied unchanged. Prints a summary: conflicting copies\n"
 		   "of a DSN range, gaps, fallback. OUT.pcap '-' (the default with -i) writes\n"
 		   "to stdout, flushed packet batch by batch; the summary then goes to stderr.\n"
-		   "  -m BYTES  out-of-order data held per connection direction (default %u);\n"
-		   "            beyond it the oldest hole is given up and reported as a gap\n"
+		   "  -m BYTES  data held per connection direction (default %u): payload not\n"
+		   "            yet acknowledged by its subflow ACK, and out-of-order data; beyond\n"
+		   "            it the oldest unacknowledged pieces go on, then the oldest hole\n"
+		   "            is given up and reported as a gap\n"
 		   "  -c COUNT  stop after COUNT packets\n"
 		   "  -i IFACE  capture live on IFACE ('any': every interface)\n",
 		NFM_NZ_DEF_OOO);

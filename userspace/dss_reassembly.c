@@ -4,9 +4,10 @@
  * in data-sequence order from the pieces the subflows carry.
  *
  * Ambiguity is where evasion lives: two subflows (or a reinjection) may carry
- * different bytes for one DSN range. The first copy captured is kept and every
- * later differing copy is reported, both against held out-of-order data and
- * against a window of recently delivered bytes.
+ * different bytes for one DSN range. The first copy added is kept (the owner
+ * adds copies in the order the receiver acknowledged them) and every later
+ * differing copy is reported with where both came from, both against held
+ * out-of-order data and against a window of recently delivered bytes.
  */
 #include <stdlib.h>
 
@@ -46,6 +47,7 @@ void nfm_dss_free(struct nfm_dss_stream *s)
 	/* late copies are no longer compared: counted as old */
 	s->hist_cap = 0;
 	s->hist_len = 0;
+	s->nruns = 0;
 }
 
 void nfm_dss_start(struct nfm_dss_stream *s, u64 first_dsn)
@@ -68,31 +70,44 @@ u64 nfm_dss_expand32(u64 ref, u32 dsn32)
 	return v;
 }
 
-static void nfm_dss_report_conflict(struct nfm_dss_stream *s, u64 dsn, u32 len)
+static void nfm_dss_report_conflict(struct nfm_dss_stream *s, u64 dsn, u32 len, u32 kept,
+				    u32 other)
 {
 	s->conflicts++;
 	s->conflict_bytes += len;
 	if (s->ops->conflict)
-		s->ops->conflict(s->ctx, dsn, len);
+		s->ops->conflict(s->ctx, dsn, len, kept, other);
 }
 
-/* Compare @len bytes of a late copy with @kept; report the differing span (first..last differing byte). */
-static void nfm_dss_compare(struct nfm_dss_stream *s, u64 dsn, const u8 *p, const u8 *kept, u32 len)
+/* The span from the first to the last byte where @p and @kept differ; false if none. */
+static bool nfm_dss_differ(const u8 *p, const u8 *kept, u32 len, u32 *first, u32 *last)
 {
-	u32 first = len, last = 0, i;
+	u32 i;
 
+	*first = len;
+	*last = 0;
 	for (i = 0; i < len; i++) {
 		if (p[i] != kept[i]) {
-			if (first == len)
-				first = i;
-			last = i;
+			if (*first == len)
+				*first = i;
+			*last = i;
 		}
 	}
-	if (first < len)
-		nfm_dss_report_conflict(s, dsn + first, last - first + 1);
+	return *first < len;
 }
 
-static void nfm_dss_emit(struct nfm_dss_stream *s, const u8 *p, u32 len)
+/* Where the delivered byte at @dsn (in the history) came from. */
+static u32 nfm_dss_origin_of(const struct nfm_dss_stream *s, u64 dsn)
+{
+	u32 i, k;
+
+	for (i = 0, k = s->run_head; i < s->nruns; i++, k = (k + NFM_DSS_RUNS - 1) % NFM_DSS_RUNS)
+		if (!nfm_dsn_before(dsn, s->runs[k].dsn))
+			return s->runs[k].origin;
+	return NFM_DSS_ORIGIN_UNKNOWN;
+}
+
+static void nfm_dss_emit(struct nfm_dss_stream *s, const u8 *p, u32 len, u32 origin)
 {
 	u32 i, hcap = s->hist_mask + 1;
 
@@ -109,6 +124,13 @@ static void nfm_dss_emit(struct nfm_dss_stream *s, const u8 *p, u32 len)
 		for (; i < len; i++)
 			s->hist[(s->next + i) & s->hist_mask] = p[i];
 		s->hist_len = (u64)s->hist_len + len > hcap ? hcap : s->hist_len + len;
+		if (!s->nruns || s->runs[s->run_head].origin != origin) {
+			/* a full ring forgets the oldest run: its bytes' origin becomes unknown */
+			s->run_head = (s->run_head + 1) % NFM_DSS_RUNS;
+			s->runs[s->run_head] = (struct nfm_dss_run){ s->next, origin };
+			if (s->nruns < NFM_DSS_RUNS)
+				s->nruns++;
+		}
 	}
 	if (s->ops->deliver)
 		s->ops->deliver(s->ctx, s->next, p, len);
@@ -117,10 +139,11 @@ static void nfm_dss_emit(struct nfm_dss_stream *s, const u8 *p, u32 len)
 }
 
 /* Bytes before s->next: a copy of delivered data. Compared while still in the history. */
-static void nfm_dss_late_copy(struct nfm_dss_stream *s, u64 dsn, const u8 *p, u32 len)
+static void nfm_dss_late_copy(struct nfm_dss_stream *s, u64 dsn, const u8 *p, u32 len,
+			      u32 origin)
 {
 	u64 hist_start = s->next - s->hist_len;
-	u32 skip = 0, i, n;
+	u32 skip = 0, i, n, first, last;
 	u8 kept[256];
 
 	s->dup_bytes += len;
@@ -136,11 +159,14 @@ static void nfm_dss_late_copy(struct nfm_dss_stream *s, u64 dsn, const u8 *p, u3
 		n = len - i < sizeof(kept) ? len - i : sizeof(kept);
 		for (k = 0; k < n; k++)
 			kept[k] = s->hist[(dsn + i + k) & s->hist_mask];
-		nfm_dss_compare(s, dsn + i, p + i, kept, n);
+		if (nfm_dss_differ(p + i, kept, n, &first, &last))
+			nfm_dss_report_conflict(s, dsn + i + first, last - first + 1,
+						nfm_dss_origin_of(s, dsn + i + first), origin);
 	}
 }
 
-static struct nfm_dss_seg *nfm_dss_seg_new(struct nfm_dss_stream *s, u64 dsn, const u8 *p, u32 len)
+static struct nfm_dss_seg *nfm_dss_seg_new(struct nfm_dss_stream *s, u64 dsn, const u8 *p, u32 len,
+					   u32 origin)
 {
 	struct nfm_dss_seg *g = malloc(sizeof(*g) + len);
 
@@ -151,6 +177,7 @@ static struct nfm_dss_seg *nfm_dss_seg_new(struct nfm_dss_stream *s, u64 dsn, co
 	g->next = NULL;
 	g->dsn = dsn;
 	g->len = len;
+	g->origin = origin;
 	memcpy(g->data, p, len);
 	return g;
 }
@@ -163,6 +190,7 @@ static void nfm_dss_gap(struct nfm_dss_stream *s, u64 len)
 		s->ops->gap(s->ctx, s->next, len);
 	/* the history must not pretend to hold the skipped bytes */
 	s->hist_len = 0;
+	s->nruns = 0;
 	s->next += len;
 }
 
@@ -174,7 +202,7 @@ static void nfm_dss_drain(struct nfm_dss_stream *s)
 	while ((g = s->ooo) && g->dsn == s->next) {
 		s->ooo = g->next;
 		s->ooo_bytes -= g->len;
-		nfm_dss_emit(s, g->data, g->len);
+		nfm_dss_emit(s, g->data, g->len, g->origin);
 		free(g);
 	}
 }
@@ -193,10 +221,11 @@ static void nfm_dss_force_one(struct nfm_dss_stream *s)
  * Hold [dsn, dsn+len) (all beyond s->next): pieces already held are compared,
  * only the holes between them are stored.
  */
-static void nfm_dss_hold(struct nfm_dss_stream *s, u64 dsn, const u8 *p, u32 len)
+static void nfm_dss_hold(struct nfm_dss_stream *s, u64 dsn, const u8 *p, u32 len, u32 origin)
 {
 	struct nfm_dss_seg **pp = &s->ooo, *g, *n;
 	u64 end = dsn + len;
+	u32 first, last;
 
 	while (len) {
 		g = *pp;
@@ -211,7 +240,9 @@ static void nfm_dss_hold(struct nfm_dss_stream *s, u64 dsn, const u8 *p, u32 len
 			if (n2 > len)
 				n2 = len;
 			s->dup_bytes += n2;
-			nfm_dss_compare(s, dsn, p, g->data + off, n2);
+			if (nfm_dss_differ(p, g->data + off, n2, &first, &last))
+				nfm_dss_report_conflict(s, dsn + first, last - first + 1,
+							g->origin, origin);
 			dsn += n2;
 			p += n2;
 			len -= n2;
@@ -224,7 +255,7 @@ static void nfm_dss_hold(struct nfm_dss_stream *s, u64 dsn, const u8 *p, u32 len
 
 			if (g && nfm_dsn_before(g->dsn, end) && g->dsn - dsn < take)
 				take = g->dsn - dsn;
-			n = nfm_dss_seg_new(s, dsn, p, take);
+			n = nfm_dss_seg_new(s, dsn, p, take, origin);
 			if (!n)
 				return;
 			n->next = g;
@@ -238,7 +269,7 @@ static void nfm_dss_hold(struct nfm_dss_stream *s, u64 dsn, const u8 *p, u32 len
 	}
 }
 
-void nfm_dss_add(struct nfm_dss_stream *s, u64 dsn, const u8 *p, u32 len)
+void nfm_dss_add(struct nfm_dss_stream *s, u64 dsn, const u8 *p, u32 len, u32 origin)
 {
 	if (!len)
 		return;
@@ -248,7 +279,7 @@ void nfm_dss_add(struct nfm_dss_stream *s, u64 dsn, const u8 *p, u32 len)
 		u64 d = s->next - dsn;
 		u32 n = d >= len ? len : (u32)d;
 
-		nfm_dss_late_copy(s, dsn, p, n);
+		nfm_dss_late_copy(s, dsn, p, n, origin);
 		dsn += n;
 		p += n;
 		len -= n;
@@ -258,7 +289,7 @@ void nfm_dss_add(struct nfm_dss_stream *s, u64 dsn, const u8 *p, u32 len)
 	if (dsn == s->next && (!s->ooo || nfm_dsn_before(dsn + len, s->ooo->dsn) ||
 			       dsn + len == s->ooo->dsn)) {
 		/* the common case: in order, nothing held overlaps */
-		nfm_dss_emit(s, p, len);
+		nfm_dss_emit(s, p, len, origin);
 		nfm_dss_drain(s);
 		return;
 	}
@@ -266,15 +297,17 @@ void nfm_dss_add(struct nfm_dss_stream *s, u64 dsn, const u8 *p, u32 len)
 	while (s->ooo && s->ooo_bytes + len > s->max_ooo) {
 		s->forced++;
 		nfm_dss_force_one(s);
-		if (nfm_dsn_before(dsn, s->next))
-			{ nfm_dss_add(s, dsn, p, len); return; }
+		if (nfm_dsn_before(dsn, s->next)) {
+			nfm_dss_add(s, dsn, p, len, origin);
+			return;
+		}
 	}
 	if (dsn != s->next && len > s->max_ooo) {
 		/* alone larger than the bound: skip to it */
 		s->forced++;
 		nfm_dss_gap(s, dsn - s->next);
 	}
-	nfm_dss_hold(s, dsn, p, len);
+	nfm_dss_hold(s, dsn, p, len, origin);
 	nfm_dss_drain(s);
 }
 

@@ -13,19 +13,31 @@ struct nfm_dss_seg {
 	struct nfm_dss_seg	*next;		/* ascending DSN, never overlapping */
 	u64			dsn;
 	u32			len;
+	u32			origin;		/* as given to nfm_dss_add() */
 	u8			data[];
 };
 
+/* The origin of bytes delivered too long ago to be known (see nfm_dss_stream.runs). */
+#define NFM_DSS_ORIGIN_UNKNOWN	0xffffffffu
+#define NFM_DSS_RUNS		16
+
 /*
  * What the stream tells its owner. @deliver gets the bytes in DSN order, each
- * exactly once; @conflict a range whose later copy differs from the one kept
- * (the first copy captured wins); @gap a range skipped without data (capture
- * loss, or the out-of-order store hit its bound).
+ * exactly once; @conflict a range whose later copy (from @other) differs from
+ * the one kept (from @kept: the first copy added wins); @gap a range skipped
+ * without data (capture loss, or the out-of-order store hit its bound).
+ * Origins are the owner's names for where a copy came from.
  */
 struct nfm_dss_ops {
 	void (*deliver)(void *ctx, u64 dsn, const u8 *p, u32 len);
-	void (*conflict)(void *ctx, u64 dsn, u32 len);
+	void (*conflict)(void *ctx, u64 dsn, u32 len, u32 kept, u32 other);
 	void (*gap)(void *ctx, u64 dsn, u64 len);
+};
+
+/* Delivered bytes from @dsn on (up to the next run) came from @origin. */
+struct nfm_dss_run {
+	u64	dsn;
+	u32	origin;
 };
 
 struct nfm_dss_stream {
@@ -41,6 +53,9 @@ struct nfm_dss_stream {
 	u32			hist_cap;	/* 0: no history (none asked, or released) */
 	u32			hist_mask;
 	u32			hist_len;
+	/* origins of the history's bytes: a ring of runs, the newest at runs[run_head] */
+	struct nfm_dss_run	runs[NFM_DSS_RUNS];
+	u32			run_head, nruns;
 	/* counters */
 	u64			delivered;
 	u64			dup_bytes;	/* copies of bytes already held or delivered */
@@ -69,8 +84,11 @@ void nfm_dss_start(struct nfm_dss_stream *s, u64 first_dsn);
 /* A 32-bit DSN (DSS without flag m) widened to the 64-bit value nearest @ref. */
 u64 nfm_dss_expand32(u64 ref, u32 dsn32);
 
-/* @len bytes at DSN @dsn, from any subflow, in any order. Delivers what became in order. */
-void nfm_dss_add(struct nfm_dss_stream *s, u64 dsn, const u8 *p, u32 len);
+/*
+ * @len bytes at DSN @dsn, from any subflow (named @origin in conflicts), in
+ * any order. Delivers what became in order.
+ */
+void nfm_dss_add(struct nfm_dss_stream *s, u64 dsn, const u8 *p, u32 len, u32 origin);
 
 /* End of input: deliver everything held, reporting the holes as gaps. */
 void nfm_dss_flush(struct nfm_dss_stream *s);

@@ -6,8 +6,12 @@
 #    normalized capture has it whole in one TCP stream (tshark follow), the
 #    original in neither subflow;
 #  - conflict: the join also carries a different copy of a DSN range the initial
-#    subflow sent, twice: each reported as a conflict with exactly its range,
-#    the first copy captured written;
+#    subflow sent, twice, never acknowledged: each reported as a conflict with
+#    exactly its range, the initial subflow's (acknowledged) copy written;
+#  - ackfirst: the join's different copy, captured later, is acknowledged first:
+#    it is the one written, the conflict reported with its range and copies;
+#    acklater (the control): the same capture with the two ACKs swapped writes
+#    the initial subflow's copy;
 #  - badjoin: a join with a wrong HMAC is not merged (its packets pass unchanged);
 #  - 32-bit DSNs (DSS without flag m) map like 64-bit ones;
 #  - every variant cut at every 7th byte and with flipped bytes: exit 0/1, no
@@ -38,7 +42,7 @@ sys.stdout.write(out.decode("latin1"))'
 }
 SIG=NFMP-EVIL-SIGNATURE-SPLIT-ACROSS-SUBFLOWS
 
-for v in split dsn32 conflict badjoin; do
+for v in split dsn32 conflict badjoin ackfirst acklater; do
 	d0=$(python3 "$CRAFT" $v "$tmp/$v.pcap") || { fail "$v: crafting the capture"; continue; }
 	if ! "$NFMPTCP" -j normalize "$tmp/$v.pcap" "$tmp/$v.out.pcap" >"$tmp/$v.json" 2>"$tmp/err"; then
 		fail "$v: normalize exited $?" "$(head -c 300 "$tmp/err")"
@@ -61,11 +65,35 @@ for v in split dsn32 conflict badjoin; do
 		import json, sys
 		d = json.load(open(sys.argv[1])); d0 = int(sys.argv[2])
 		c = d["connections"][0]["client"]
-		if c["conflicts"] != 2 or c["conflict_ranges"] != [{"dsn": d0 + 10, "len": 10}, {"dsn": d0 + 12, "len": 4}]:
+		acked0 = {"subflow": 0, "acked": True}; unacked1 = {"subflow": 1, "acked": False}
+		want = [{"dsn": d0 + 10, "len": 10, "written": acked0, "other": unacked1},
+		        {"dsn": d0 + 12, "len": 4, "written": acked0, "other": unacked1}]
+		if c["conflicts"] != 2 or c["conflict_ranges"] != want:
 		    sys.exit("conflicts %d ranges %s" % (c["conflicts"], c["conflict_ranges"]))
+		# released unacknowledged at the end of the capture: the join's 30 + 10 + 4 bytes
+		if c["unacked_bytes"] != 44:
+		    sys.exit("unacked_bytes %d" % c["unacked_bytes"])
 		PY
 		) && [[ $norm == *"$SIG"* && $norm == "GET /index.html"* ]] &&
-			pass "$v: both different copies reported with their DSN ranges, the first copy written" ||
+			pass "$v: both different copies reported with their DSN ranges, the acknowledged copy written" ||
+			fail "$v: $msg" "normalized: $norm"
+		;;
+	ackfirst|acklater)
+		# written: the join's copy (subflow 1) if its ACK came first, else the initial subflow's
+		if [ $v = ackfirst ]; then want="GET /indexXXXXXXXXXX/1.0"; w=1 o=0
+		else want="GET /index.html HTTP/1.0"; w=0 o=1; fi
+		msg=$(python3 - "$tmp/$v.json" "$d0" $w $o <<-'PY'
+		import json, sys
+		d = json.load(open(sys.argv[1])); d0, w, o = (int(a) for a in sys.argv[2:])
+		c = d["connections"][0]["client"]
+		want = [{"dsn": d0 + 10, "len": 10, "written": {"subflow": w, "acked": True},
+		         "other": {"subflow": o, "acked": True}}]
+		if c["conflicts"] != 1 or c["conflict_ranges"] != want or c["unacked_bytes"] != 0:
+		    sys.exit("conflicts %d ranges %s unacked %d" % (c["conflicts"], c["conflict_ranges"],
+		                                                    c["unacked_bytes"]))
+		PY
+		) && [[ $norm == "$want"* && $norm == *"$SIG"* ]] &&
+			pass "$v: the copy acknowledged first is written ($want), the conflict reported with its range" ||
 			fail "$v: $msg" "normalized: $norm"
 		;;
 	badjoin)

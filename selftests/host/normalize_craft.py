@@ -2,7 +2,10 @@
 # normalize_craft.py - write a crafted MPTCP v1 capture (LINKTYPE_RAW) for the
 # normalize host tests: real keys, tokens, IDSNs and join HMACs; a request whose
 # signature is split across the initial subflow and a join.
-# Usage: python3 normalize_craft.py split|dsn32|conflict|badjoin OUT.pcap
+# Usage: python3 normalize_craft.py split|dsn32|conflict|badjoin|ackfirst|acklater OUT.pcap
+# conflict: the join's differing copies are never acknowledged; ackfirst and
+# acklater: the join's (later captured) copy is acknowledged before, or after,
+# the initial subflow's.
 # (prints the client's first DSN)
 import hashlib, hmac, struct, sys
 
@@ -71,7 +74,7 @@ d32 = variant == "dsn32"
 # the second half on the join first (out of order), then the first half on the initial subflow
 put(pkt(C2, S, 40001, 80, isn2 + 1, isn2s + 1, ACK | PSH, dss(d0 + half, 1, len(msg) - half, dsn32=d32), msg[half:]))
 put(pkt(C1, S, 40000, 80, isn1 + 1, isn1s + 1, ACK | PSH, dss(d0, 1, half, dsn32=d32), msg[:half]))
-if variant == "conflict":
+if variant in ("conflict", "ackfirst", "acklater"):
     # a different copy of DSN d0+10 .. d0+19 on the join
     put(pkt(C2, S, 40001, 80, isn2 + 1 + len(msg) - half, isn2s + 1, ACK | PSH,
             dss(d0 + 10, 1 + len(msg) - half, 10), b"XXXXXXXXXX"))
@@ -79,6 +82,15 @@ if variant == "conflict":
     # and the same range again, late, after it was delivered: compared with what was written
     put(pkt(C2, S, 40001, 80, isn2 + 1 + len(msg) - half + 10, isn2s + 1, ACK | PSH,
             dss(d0 + 12, 1 + len(msg) - half + 10, 4), b"YYYY"))
+# the server's subflow ACKs: the join's first (ackfirst) or last (acklater)
+ack_sf1 = pkt(S, C1, 80, 40000, isn1s + 1, isn1 + 1 + half, ACK)
+ack_sf2 = pkt(S, C2, 80, 40001, isn2s + 1, isn2 + 1 + len(msg) - half + 10, ACK)
+if variant == "ackfirst":
+    put(ack_sf2)
+    put(ack_sf1)
+if variant == "acklater":
+    put(ack_sf1)
+    put(ack_sf2)
 # DATA_FIN from the client, answered by the server's
 put(pkt(C1, S, 40000, 80, isn1 + 1 + half, isn1s + 1, ACK, dss(d0 + len(msg), 0, 1, fin=True)))
 put(pkt(S, C1, 80, 40000, isn1s + 1, isn1 + 1 + half, ACK, dss(IDSN_S + 1, 0, 1, fin=True)))

@@ -18,7 +18,7 @@ struct sink {
 	bool	have_first;
 	u64	len;		/* bytes delivered, gap bytes included as 0xee */
 	bool	order_err;
-	u64	conflicts[16][2];
+	u64	conflicts[16][4];	/* dsn, len, kept origin, other origin */
 	unsigned int nconflicts;
 	u64	gaps[16][2];
 	unsigned int ngaps;
@@ -43,13 +43,15 @@ static void sink_deliver(void *ctx, u64 dsn, const u8 *p, u32 len)
 	sink_put(ctx, dsn, p, len, false);
 }
 
-static void sink_conflict(void *ctx, u64 dsn, u32 len)
+static void sink_conflict(void *ctx, u64 dsn, u32 len, u32 kept, u32 other)
 {
 	struct sink *k = ctx;
 
 	if (k->nconflicts < 16) {
 		k->conflicts[k->nconflicts][0] = dsn;
 		k->conflicts[k->nconflicts][1] = len;
+		k->conflicts[k->nconflicts][2] = kept;
+		k->conflicts[k->nconflicts][3] = other;
 	}
 	k->nconflicts++;
 }
@@ -89,7 +91,7 @@ static struct sink *sink_new(void)
 /* add bytes [off, off+len) of the payload at DSN base + off */
 static void add(struct nfm_dss_stream *s, u64 base, u64 off, u32 len)
 {
-	nfm_dss_add(s, base + off, payload + off, len);
+	nfm_dss_add(s, base + off, payload + off, len, 0);
 }
 
 static void test_in_order(void)
@@ -150,15 +152,23 @@ static void test_conflict(void)
 	memcpy(evil, payload + 200, 100);
 	evil[10] ^= 0xff;
 	evil[19] ^= 0x01;
-	nfm_dss_add(&s, base + 200, evil, 100);
+	nfm_dss_add(&s, base + 200, evil, 100, 7);
 	NFMP_CHECK(s.conflicts == 1 && k->nconflicts == 1);
 	NFMP_CHECK(k->conflicts[0][0] == base + 210 && k->conflicts[0][1] == 10);
-	add(&s, base, 0, 200);
+	/* the kept copy's origin (add() gives 0) and the other's */
+	NFMP_CHECK(k->conflicts[0][2] == 0 && k->conflicts[0][3] == 7);
+	nfm_dss_add(&s, base, payload, 40, 3);
+	add(&s, base, 40, 160);
 	/* delivered copy vs. later different copy (compared through the history) */
 	memcpy(evil, payload + 50, 100);
 	evil[0] ^= 0x55;
-	nfm_dss_add(&s, base + 50, evil, 100);
+	nfm_dss_add(&s, base + 50, evil, 100, 9);
 	NFMP_CHECK(s.conflicts == 2 && k->conflicts[1][0] == base + 50 && k->conflicts[1][1] == 1);
+	/* the delivered byte came from origin 0 (base + 40 on), the one before from 3 */
+	NFMP_CHECK(k->conflicts[1][2] == 0 && k->conflicts[1][3] == 9);
+	evil[0] = payload[30] ^ 0x11;
+	nfm_dss_add(&s, base + 30, evil, 1, 9);
+	NFMP_CHECK(s.conflicts == 3 && k->conflicts[2][0] == base + 30 && k->conflicts[2][2] == 3);
 	/* the first copy is the one written */
 	NFMP_CHECK(k->len == 300 && !memcmp(k->out, payload, 300));
 	nfm_dss_free(&s);
@@ -259,7 +269,7 @@ static void test_random(void)
 					model[off + b] = buf[b];
 				}
 			}
-			nfm_dss_add(&s, base + off, buf, len);
+			nfm_dss_add(&s, base + off, buf, len, 0);
 			NFMP_CHECK(s.ooo_bytes <= bound + 3000u);
 		}
 		nfm_dss_flush(&s);
@@ -298,7 +308,7 @@ static void test_garbage(void)
 			dsn = s.next + (rand() % 200000) - 100000;
 		k->len = 0;
 		k->have_first = false;
-		nfm_dss_add(&s, dsn, buf, len);
+		nfm_dss_add(&s, dsn, buf, len, 0);
 		NFMP_CHECK(s.ooo_bytes <= (1 << 18) + 70000);
 	}
 	nfm_dss_flush(&s);
