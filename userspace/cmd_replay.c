@@ -72,6 +72,15 @@ static void nfm_rpj_subflow(struct nfm_json *j, const struct nfm_rp_sf *sf, unsi
 	nfm_fmt_addr(sf->t.family, sf->t.daddr, a, sizeof(a));
 	nfm_json_str(j, "dst", a);
 	nfm_json_u64(j, "dport", sf->t.dport);
+	if (sf->twin) {
+		/* the same subflow on the NAT's other side */
+		nfm_fmt_addr(sf->twin->t.family, sf->twin->t.saddr, a, sizeof(a));
+		nfm_json_str(j, "nat_src", a);
+		nfm_json_u64(j, "nat_sport", sf->twin->t.sport);
+		nfm_fmt_addr(sf->twin->t.family, sf->twin->t.daddr, a, sizeof(a));
+		nfm_json_str(j, "nat_dst", a);
+		nfm_json_u64(j, "nat_dport", sf->twin->t.dport);
+	}
 	nfm_json_str(j, "type", sf->sf.flags & NFMP_SF_F_JOIN ? "join" : "initial");
 	nfm_json_str(j, "opened_by", nfm_end_name(sf->sf.opener));
 	nfm_json_u64(j, "addr_id_orig", sf->sf.addr_id[NFMP_DIR_ORIG]);
@@ -130,6 +139,14 @@ static void nfm_rpj_conn(struct nfm_json *j, const struct nfm_rp_conn *rc)
 		nfm_json_bool(j, "echoed", ad->echoed);
 		nfm_json_bool(j, "bad_hmac", ad->bad_hmac);
 		nfm_json_u64(j, "count", ad->count);
+		if (ad->translated) {
+			/* as `nfmptcp show`: the address the NAT rewrote it to */
+			nfm_fmt_addr(ad->family, ad->nat_addr, a, sizeof(a));
+			nfm_json_str(j, "nat_addr", a);
+			if (ad->nat_has_port)
+				nfm_json_u64(j, "nat_port", ad->nat_port);
+			nfm_json_bool(j, "nat_bad_hmac", ad->nat_bad_hmac);
+		}
 		nfm_json_obj_close(j);
 	}
 	nfm_json_arr_close(j);
@@ -165,6 +182,8 @@ static void nfm_rpj_stats(struct nfm_json *j, const struct nfm_rp_stats *st, boo
 	nfm_json_u64(j, "joins_unknown_token", st->joins_unknown_token);
 	nfm_json_u64(j, "token_collisions", st->token_collisions);
 	nfm_json_u64(j, "protocol_errors", st->proto_errors);
+	nfm_json_u64(j, "nat_merged", st->nat_merged);
+	nfm_json_u64(j, "nat_duplicates", st->nat_duplicates);
 	nfm_json_bool(j, "file_truncated", file_truncated);
 	nfm_json_obj_close(j);
 }
@@ -181,7 +200,8 @@ static int nfm_replay_json(const struct nfm_rp_table *t, const struct nfm_global
 	nfm_json_obj_open(&j, NULL);
 	nfm_json_arr_open(&j, "connections");
 	for (c = t->conn_head; c; c = c->next)
-		nfm_rpj_conn(&j, c);
+		if (!c->merged_into)
+			nfm_rpj_conn(&j, c);
 	nfm_json_arr_close(&j);
 	/* joins that no connection claims: unknown token, or a collision never settled */
 	nfm_json_arr_open(&j, "unmatched_joins");
@@ -212,13 +232,22 @@ static void nfm_text_end(const struct nfmp_conn *c, u8 s)
 static void nfm_text_subflow(const struct nfm_rp_sf *sf, unsigned int idx)
 {
 	char s[INET6_ADDRSTRLEN + 10], d[INET6_ADDRSTRLEN + 10];
+	char ns[INET6_ADDRSTRLEN + 24], nd[INET6_ADDRSTRLEN + 10];
 	const struct nfmp_subflow *f = &sf->sf;
 
 	nfm_fmt_ep(sf->t.family, sf->t.saddr, sf->t.sport, s, sizeof(s));
 	nfm_fmt_ep(sf->t.family, sf->t.daddr, sf->t.dport, d, sizeof(d));
-	printf("  subflow %u: %s %s -> %s opened by %s, addr id %u/%u, backup %s/%s, %s%s%s, %" PRIu64
-	       " packets\n",
-	       idx, f->flags & NFMP_SF_F_JOIN ? "join" : "initial", s, d, nfm_end_name(f->opener),
+	ns[0] = '\0';
+	if (sf->twin) {
+		/* the same subflow on the NAT's other side */
+		nfm_fmt_ep(sf->twin->t.family, sf->twin->t.saddr, sf->twin->t.sport, nd, sizeof(nd));
+		snprintf(ns, sizeof(ns), " translated %s", nd);
+		nfm_fmt_ep(sf->twin->t.family, sf->twin->t.daddr, sf->twin->t.dport, nd, sizeof(nd));
+	}
+	printf("  subflow %u: %s %s -> %s%s%s%s opened by %s, addr id %u/%u, backup %s/%s, %s%s%s, %"
+	       PRIu64 " packets\n",
+	       idx, f->flags & NFMP_SF_F_JOIN ? "join" : "initial", s, d, ns, sf->twin ? " -> " : "",
+	       sf->twin ? nd : "", nfm_end_name(f->opener),
 	       f->addr_id[NFMP_DIR_ORIG], f->addr_id[NFMP_DIR_REPLY],
 	       f->flags & NFMP_SF_F_BACKUP_ORIG ? "yes" : "no",
 	       f->flags & NFMP_SF_F_BACKUP_REPLY ? "yes" : "no", nfmp_verdict_name(f->verdict),
@@ -248,8 +277,16 @@ static void nfm_text_conn(const struct nfm_rp_conn *rc)
 		printf("  add_addr id %u %s", ad->id, a);
 		if (ad->has_port)
 			printf(" port %u", ad->port);
-		printf(" by %s, %s%s\n", nfm_end_name(ad->by), ad->echoed ? "echoed" : "not echoed",
-		       ad->bad_hmac ? ", BAD HMAC" : "");
+		if (ad->translated) {
+			/* as `nfmptcp show` */
+			nfm_fmt_addr(ad->family, ad->nat_addr, a, sizeof(a));
+			printf(" translated %s", a);
+			if (ad->nat_has_port)
+				printf(" port %u", ad->nat_port);
+		}
+		printf(" by %s, %s%s%s\n", nfm_end_name(ad->by),
+		       ad->echoed ? "echoed" : "not echoed", ad->bad_hmac ? ", BAD HMAC" : "",
+		       ad->translated && ad->nat_bad_hmac ? ", BAD HMAC after NAT" : "");
 	}
 	for (i = 0; i < rc->nrms; i++)
 		printf("  remove_addr id %u by %s\n", rc->rms[i].id, nfm_end_name(rc->rms[i].by));
@@ -263,7 +300,8 @@ static void nfm_replay_text(const struct nfm_rp_table *t, bool file_truncated)
 	unsigned int i;
 
 	for (c = t->conn_head; c; c = c->next)
-		nfm_text_conn(c);
+		if (!c->merged_into)
+			nfm_text_conn(c);
 	if (t->orphan_head)
 		printf("unmatched joins:\n");
 	for (sf = t->orphan_head, i = 0; sf; sf = sf->cnext, i++)
@@ -284,7 +322,9 @@ static void nfm_replay_usage(FILE *f)
 	fprintf(f, "Usage: nfmptcp [-j [-p]] replay FILE.pcap\n\n"
 		   "Run the nf-mptcp protocol engine over a pcap/pcapng capture and print\n"
 		   "each MPTCP connection: keys, tokens, state, subflows, addresses.\n"
-		   "Link types: Ethernet (VLAN), Linux cooked (SLL, SLL2), raw IP, loopback.\n");
+		   "Link types: Ethernet (VLAN), Linux cooked (SLL, SLL2), raw IP, loopback.\n"
+		   "A capture on both sides of a NAT (-i any on the NAT box) shows each\n"
+		   "connection once: same keys, subflows with both tuples, ADD_ADDR translated.\n");
 }
 
 int nfm_cmd_replay(int argc, char **argv, const struct nfm_global *g)

@@ -73,9 +73,16 @@ void nfm_rp_free(struct nfm_rp_table *t)
 	for (sf = t->all; sf; sf = sn) {
 		sn = sf->anext;
 		free(sf->pend);
+		free(sf->seen);
 		free(sf);
 	}
 	for (c = t->conn_head; c; c = cn) {
+		cn = c->next;
+		free(c->addrs);
+		free(c->rms);
+		free(c);
+	}
+	for (c = t->merged; c; c = cn) {
 		cn = c->next;
 		free(c->addrs);
 		free(c->rms);
@@ -330,9 +337,97 @@ unsigned int nfm_rp_token_find(struct nfm_rp_table *t, u32 token, struct nfm_rp_
 	return cnt;
 }
 
+/* @twin is @primary seen on the NAT's other side: its segments are copies of @primary's. */
+static void nfm_rp_pair(struct nfm_rp_table *t, struct nfm_rp_sf *primary, struct nfm_rp_sf *twin)
+{
+	if (!primary->seen) {
+		primary->seen = calloc(NFM_RP_SEEN_RING, sizeof(*primary->seen));
+		if (!primary->seen) {
+			t->oom = true;
+			return;
+		}
+	}
+	primary->twin = twin;
+	twin->primary = primary;
+}
+
+/* The subflow of @c that @sf is a copy of: same opener ISN (and nonce for a join). */
+static struct nfm_rp_sf *nfm_rp_partner(struct nfm_rp_conn *c, const struct nfm_rp_sf *sf)
+{
+	struct nfm_rp_sf *p;
+
+	for (p = c->sf_head; p; p = p->cnext) {
+		if (p == sf || p->twin || p->isn != sf->isn ||
+		    (p->sf.flags & NFMP_SF_F_JOIN) != (sf->sf.flags & NFMP_SF_F_JOIN))
+			continue;
+		if ((sf->sf.flags & NFMP_SF_F_JOIN) &&
+		    p->sf.nonce[NFMP_DIR_ORIG] != sf->sf.nonce[NFMP_DIR_ORIG])
+			continue;
+		return p;
+	}
+	return NULL;
+}
+
+/*
+ * @gone has the same keys as @keep: it is @keep seen on the NAT's other side
+ * (a capture on the NAT box). Its subflows become twins of @keep's; the rest
+ * of @gone is kept only for freeing.
+ */
+static void nfm_rp_merge(struct nfm_rp_table *t, struct nfm_rp_conn *keep, struct nfm_rp_conn *gone)
+{
+	struct nfm_rp_sf *sf, *next, *p;
+
+	nfm_rp_token_del(t, gone, NFMP_CLIENT);
+	nfm_rp_token_del(t, gone, NFMP_SERVER);
+	gone->merged_into = keep;
+	for (sf = gone->sf_head; sf; sf = next) {
+		next = sf->cnext;
+		p = nfm_rp_partner(keep, sf);
+		if (p) {
+			nfm_rp_pair(t, p, sf);
+		} else {
+			/* seen on this side only (the other copy was not captured) */
+			keep->packets += sf->packets;
+			nfm_rp_conn_attach(keep, sf);
+		}
+	}
+	gone->sf_head = NULL;
+	gone->sf_tail = NULL;
+	t->nconns--;
+	t->st.nat_merged++;
+}
+
+static bool nfm_rp_same_keys(const struct nfm_rp_conn *a, const struct nfm_rp_conn *b)
+{
+	return (b->c.flags & NFMP_CONN_F_KEYS) == NFMP_CONN_F_KEYS &&
+	       a->c.version == b->c.version && a->c.key[0] == b->c.key[0] &&
+	       a->c.key[1] == b->c.key[1];
+}
+
+/* Both keys just learned: another live connection with them is this one across a NAT. */
+static void nfm_rp_find_nat_twin(struct nfm_rp_table *t, struct nfm_rp_conn *c)
+{
+	struct nfm_rp_conn *cand[NFM_RP_MAX_CANDIDATES];
+	unsigned int n, i;
+
+	n = nfm_rp_token_find(t, c->c.token[NFMP_SERVER], cand, NFM_RP_MAX_CANDIDATES);
+	for (i = 0; i < n; i++) {
+		if (cand[i] == c || cand[i]->merged_into || !nfm_rp_same_keys(c, cand[i]))
+			continue;
+		/* the older one stays: its index is the one the output shows */
+		if (cand[i]->index < c->index)
+			nfm_rp_merge(t, cand[i], c);
+		else
+			nfm_rp_merge(t, c, cand[i]);
+		return;
+	}
+}
+
 /* Hash each end's token as soon as its key is known: joins towards it can come from then on. */
 static void nfm_rp_sync_tokens(struct nfm_rp_table *t, struct nfm_rp_conn *c)
 {
+	if (c->merged_into)
+		return;
 	if (c->c.state == NFMP_CONN_CLOSED) {
 		/* RFC 8684 §3.2: a closed connection's token may be reused; joins no longer reach it */
 		nfm_rp_token_del(t, c, NFMP_CLIENT);
@@ -354,6 +449,7 @@ static void nfm_rp_sync_tokens(struct nfm_rp_table *t, struct nfm_rp_conn *c)
 	if ((c->c.flags & NFMP_CONN_F_KEYS) == NFMP_CONN_F_KEYS && !c->c.hk) {
 		nfmp_conn_prepare_hmac(&c->c, c->hk);
 		c->c.hk = c->hk;
+		nfm_rp_find_nat_twin(t, c);
 	}
 }
 
@@ -411,10 +507,59 @@ static void nfm_rp_note_echo(struct nfm_rp_conn *c, const struct nfmp_add_addr *
 
 	for (i = 0; i < c->naddrs; i++) {
 		a = &c->addrs[i];
-		if (a->by != by && a->id == aa->addr_id && a->family == aa->family &&
-		    !memcmp(a->addr, aa->addr, alen))
+		if (a->by == by || a->id != aa->addr_id || a->family != aa->family)
+			continue;
+		/* behind a NAT the echo carries the translated address on one side */
+		if (!memcmp(a->addr, aa->addr, alen) ||
+		    (a->translated && !memcmp(a->nat_addr, aa->addr, alen)))
 			a->echoed = true;
 	}
+}
+
+/*
+ * The copy of an announcement seen on the NAT's other side. A capture on the
+ * NAT box sees a forwarded segment on its way in before its way out: the first
+ * copy is the one sent, this one the NAT's rewrite. Its HMAC covers the
+ * rewritten address, signed by the NAT with the same keys: check it too.
+ */
+static void nfm_rp_note_translation(struct nfm_rp_table *t, struct nfm_rp_conn *c,
+				    const struct nfmp_add_addr *aa, u8 by)
+{
+	unsigned int alen = aa->family == 6 ? 16 : 4, i;
+	struct nfmp_hmac_key tmp;
+	struct nfm_rp_addr *a;
+	bool bad = false;
+
+	if (aa->has_hmac && c->c.version == NFMP_VERSION_1 &&
+	    (c->c.flags & NFMP_CONN_F_KEYS) == NFMP_CONN_F_KEYS) {
+		if (!c->c.hk)
+			nfmp_hmac_key_init(&tmp, c->c.version, c->c.key[by], c->c.key[!by]);
+		bad = nfmp_add_addr_hmac(c->c.hk ? &c->c.hk[by] : &tmp, aa->addr_id, aa->family,
+					 aa->addr, aa->has_port ? aa->port : 0) != aa->hmac;
+	}
+	for (i = 0; i < c->naddrs; i++) {
+		a = &c->addrs[i];
+		if (a->by != by || a->id != aa->addr_id)
+			continue;
+		if (a->family == aa->family && a->has_port == aa->has_port &&
+		    a->port == aa->port && !memcmp(a->addr, aa->addr, alen))
+			return;		/* not rewritten */
+		if (a->translated && a->nat_has_port == aa->has_port && a->nat_port == aa->port &&
+		    !memcmp(a->nat_addr, aa->addr, alen)) {
+			a->nat_bad_hmac |= bad;
+			return;		/* a retransmission's copy */
+		}
+		if (a->translated || a->family != aa->family)
+			continue;
+		a->translated = true;
+		a->nat_has_port = aa->has_port;
+		a->nat_port = aa->port;
+		memcpy(a->nat_addr, aa->addr, alen);
+		a->nat_bad_hmac = bad;
+		return;
+	}
+	/* the first copy was not recorded (bad HMAC there, or not captured) */
+	nfm_rp_note_add_addr(t, c, aa, by, bad);
 }
 
 static void nfm_rp_note_rm(struct nfm_rp_table *t, struct nfm_rp_conn *c,
@@ -490,6 +635,7 @@ static void nfm_rp_start_join(struct nfm_rp_table *t, struct nfm_rp_sf *sf,
 	struct nfm_rp_conn *cand[NFM_RP_MAX_CANDIDATES];
 	struct nfmp_result res = { 0 };
 	u32 token = pkt->opts->join.token;
+	struct nfm_rp_sf *twin;
 	unsigned int n;
 
 	sf->kind = NFM_RP_SF_MPTCP;
@@ -503,6 +649,13 @@ static void nfm_rp_start_join(struct nfm_rp_table *t, struct nfm_rp_sf *sf,
 	if (n == 1) {
 		nfmp_join_start(&cand[0]->c, &sf->sf,
 				nfmp_conn_token_owner(&cand[0]->c, token), pkt, &res);
+		twin = nfm_rp_partner(cand[0], sf);
+		if (twin) {
+			/* the same join seen on the NAT's other side: one join, judged once */
+			nfm_rp_pair(t, twin, sf);
+			t->st.nat_duplicates++;
+			return;
+		}
 		nfm_rp_conn_attach(cand[0], sf);
 		cand[0]->packets++;
 		nfm_rp_events(t, cand[0], pkt->opts, &res);
@@ -572,6 +725,58 @@ static bool nfm_rp_same_tuple_new_syn(const struct nfm_rp_sf *sf, const struct n
 	       f->seq != sf->isn;
 }
 
+/*
+ * Is @f the copy of a segment already seen on the other side of @p's NAT?
+ * Each copy pairs with one from the other side, so that a retransmission
+ * (seen twice on each side) is still counted once per retransmission.
+ */
+static bool nfm_rp_nat_copy(struct nfm_rp_sf *p, const struct nfm_frame *f, u8 dir, u8 side)
+{
+	struct nfm_rp_seen *e;
+	unsigned int i;
+
+	if (!p->seen)
+		return false;
+	for (i = 0; i < NFM_RP_SEEN_RING; i++) {
+		e = &p->seen[i];
+		if (e->used && e->side != side && e->dir == dir && e->seq == f->seq &&
+		    e->ack == f->ack && e->len == f->payload_len && e->flags == f->tcp_flags) {
+			e->used = false;
+			return true;
+		}
+	}
+	e = &p->seen[p->seen_next];
+	p->seen_next = (p->seen_next + 1) % NFM_RP_SEEN_RING;
+	e->seq = f->seq;
+	e->ack = f->ack;
+	e->len = f->payload_len;
+	e->flags = f->tcp_flags;
+	e->dir = dir;
+	e->side = side;
+	e->used = true;
+	return false;
+}
+
+/* A copy is not fed to the engine; only its rewritten announcement is of interest. */
+static void nfm_rp_nat_copy_opts(struct nfm_rp_table *t, struct nfm_rp_sf *p,
+				 const struct nfm_frame *f, u8 dir)
+{
+	struct nfm_rp_conn *c = p->conn;
+	struct nfmp_opts o;
+	u8 sender;
+
+	if (!c || !(f->opts_len))
+		return;
+	nfmp_parse_options(f->opts, f->opts_len, f->tcp_flags, c->c.version, &o);
+	if (!(o.present & NFMP_SUBTYPE_BIT(NFMP_ADD_ADDR)))
+		return;
+	sender = dir == NFMP_DIR_ORIG ? p->sf.opener : !p->sf.opener;
+	if (o.add_addr.echo)
+		nfm_rp_note_echo(c, &o.add_addr, sender);
+	else
+		nfm_rp_note_translation(t, c, &o.add_addr, sender);
+}
+
 void nfm_rp_feed(struct nfm_rp_table *t, int status, const struct nfm_frame *f)
 {
 	struct nfmp_result res = { 0 };
@@ -607,6 +812,23 @@ void nfm_rp_feed(struct nfm_rp_table *t, int status, const struct nfm_frame *f)
 		t->st.opts_truncated++;
 
 	sf = nfm_rp_sf_lookup(t, f, &dir);
+	if (sf && (sf->primary || sf->twin) && syn_only && dir == NFMP_DIR_ORIG &&
+	    nfm_rp_same_tuple_new_syn(sf, f, dir)) {
+		/* port reuse on one side of a NAT pair: a new flow on that tuple only */
+		nfm_rp_sf_unhash(t, sf);
+		sf = NULL;
+	}
+	if (sf && (sf->primary || sf->twin)) {
+		u8 side = sf->primary ? 1 : 0;
+
+		if (sf->primary)
+			sf = sf->primary;
+		if (nfm_rp_nat_copy(sf, f, dir, side)) {
+			t->st.nat_duplicates++;
+			nfm_rp_nat_copy_opts(t, sf, f, dir);
+			return;
+		}
+	}
 	if (sf && syn_only && dir == NFMP_DIR_ORIG) {
 		if (!nfm_rp_same_tuple_new_syn(sf, f, dir)) {
 			/* same ISN: a retransmitted SYN, already consumed by *_start */
@@ -688,9 +910,14 @@ void nfm_rp_finish(struct nfm_rp_table *t)
 {
 	struct nfm_rp_conn *c;
 	struct nfm_rp_sf *sf;
+	unsigned int index = 0;
 	bool all_closed;
 
 	for (c = t->conn_head; c; c = c->next) {
+		if (c->merged_into)
+			continue;
+		/* connections merged away leave no gaps in the numbering */
+		c->index = index++;
 		if (c->c.end_reason != NFMP_END_NONE || c->c.state == NFMP_CONN_CLOSED)
 			continue;
 		all_closed = c->sf_head != NULL;

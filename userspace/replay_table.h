@@ -30,6 +30,12 @@ struct nfm_rp_addr {
 	u16	port;
 	u8	addr[16];
 	u32	count;		/* times seen */
+	/* the same announcement rewritten by a NAT, seen on its other side */
+	bool	translated;
+	bool	nat_has_port;
+	bool	nat_bad_hmac;
+	u16	nat_port;
+	u8	nat_addr[16];
 };
 
 struct nfm_rp_rm {
@@ -55,6 +61,7 @@ struct nfm_rp_conn {
 	struct nfmp_hmac_key	hk[2];	/* precomputed once the keys are known */
 	struct nfm_rp_toknode	tok[2];
 	struct nfm_rp_conn	*next;	/* creation order */
+	struct nfm_rp_conn	*merged_into;	/* the NAT's other side of this connection */
 	unsigned int		index;
 	u64			packets;
 	struct nfm_rp_sf	*sf_head, *sf_tail;
@@ -72,6 +79,22 @@ enum nfm_rp_sf_kind {
 };
 
 #define NFM_RP_MAX_CANDIDATES	8
+
+/*
+ * A segment of a subflow seen on one side of a NAT, waiting for its copy from
+ * the other side. A NAT rewrites addresses and ports, never sequence numbers.
+ */
+struct nfm_rp_seen {
+	u32	seq;
+	u32	ack;
+	u32	len;
+	u8	flags;
+	u8	dir;
+	u8	side;		/* 0: the subflow's own tuple, 1: its twin's */
+	bool	used;
+};
+
+#define NFM_RP_SEEN_RING	16
 
 /* A join whose token several connections own: decided at the SYN/ACK (RFC 8684 §3.2). */
 struct nfm_rp_pending {
@@ -95,6 +118,11 @@ struct nfm_rp_sf {
 	bool			hashed;
 	u64			packets;
 	u32			syn_retrans;
+	/* NAT: the subflow's tuple on the other side (a twin) and the copies in flight */
+	struct nfm_rp_sf	*twin;		/* on the primary: its other side */
+	struct nfm_rp_sf	*primary;	/* on a twin: the subflow it duplicates */
+	struct nfm_rp_seen	*seen;		/* NFM_RP_SEEN_RING entries, on the primary */
+	unsigned int		seen_next;
 };
 
 struct nfm_rp_stats {
@@ -115,6 +143,8 @@ struct nfm_rp_stats {
 	u64	joins_unknown_token;
 	u64	token_collisions;
 	u64	proto_errors;
+	u64	nat_duplicates;	/* copies of a segment seen on the NAT's other side */
+	u64	nat_merged;	/* connections found twice (both sides of a NAT) */
 };
 
 struct nfm_rp_table {
@@ -126,6 +156,7 @@ struct nfm_rp_table {
 	u32			ntok;
 	struct nfm_rp_conn	*conn_head, *conn_tail;
 	unsigned int		nconns;
+	struct nfm_rp_conn	*merged;	/* merged away: kept for freeing */
 	struct nfm_rp_sf	*orphan_head, *orphan_tail;	/* joins without a connection */
 	struct nfm_rp_sf	*all;
 	struct nfm_rp_stats	st;

@@ -439,6 +439,156 @@ out:
 	nfmp_tap_group("replay_table: token rehashed when the SYN/ACK changes the version");
 }
 
+/* ---- both sides of a NAT ---- */
+
+/* v1 IPv4 ADD_ADDR without port, HMAC over @addr (the address it carries) */
+static unsigned int b_add_addr(u8 *p, const struct nfm_rp_conn *c, u8 id, const u8 *addr,
+			       bool good_hmac)
+{
+	struct nfmp_hmac_key hk;
+	u64 mac;
+
+	nfmp_hmac_key_init(&hk, 1, c->c.key[NFMP_SERVER], c->c.key[NFMP_CLIENT]);
+	mac = nfmp_add_addr_hmac(&hk, id, 4, addr, 0);
+	p[0] = NFMP_TCPOPT_MPTCP;
+	p[1] = 16;
+	p[2] = NFMP_ADD_ADDR << 4;
+	p[3] = id;
+	memcpy(p + 4, addr, 4);
+	nfmp_put_be64(p + 8, good_hmac ? mac : ~mac);
+	return 16;
+}
+
+/* One segment captured on the NAT's inside (@in), then its copy on the outside (@out). */
+static void feed2(struct nfm_rp_table *t, const struct ep *in, const struct ep *out, bool orig,
+		  u8 flags, u32 seq, u32 payload, unsigned int optlen)
+{
+	u8 keep[40];
+
+	memcpy(keep, optbuf, sizeof(keep));
+	feed(t, in, orig, flags, seq, payload, optlen);
+	memcpy(optbuf, keep, sizeof(keep));
+	feed(t, out, orig, flags, seq, payload, optlen);
+}
+
+/*
+ * A capture on a masquerading NAT box (-i any): every segment twice, client
+ * 10.0.1.1 inside, 10.0.9.1 with another port outside. One connection, its
+ * subflows each with both tuples, the ADD_ADDR with its rewrite, each segment
+ * counted once; control: one side alone gives the same connection.
+ */
+static void test_nat_both_sides(void)
+{
+	const struct ep in = { 1, 1, 1000, 1, 80 }, out = { 9, 1, 40000, 1, 80 };
+	const struct ep jin = { 1, 1, 1001, 1, 80 }, jout = { 9, 1, 40001, 1, 80 };
+	const u8 real[4] = { 10, 0, 3, 7 }, nat[4] = { 198, 51, 100, 7 };
+	u32 ra = 0x1234abcd, rb = 0x9876fedc, tok;
+	struct nfm_rp_sf *sf, *osf, *jsf;
+	struct nfmp_hmac_key hk;
+	struct nfm_rp_table t;
+	struct nfm_rp_conn *c;
+	u8 mac[32];
+	int side, i;
+
+	for (side = 0; side < 2; side++) {
+		/* side 0: both copies; side 1 (control): the inside only */
+		NFMP_CHECK(nfm_rp_init(&t) == 0);
+		if (side == 0) {
+			feed2(&t, &in, &out, true, SYN, 100, 0, b_mpc(optbuf, 4, 0, 0, 0));
+			feed2(&t, &in, &out, false, SYNACK, 7000, 0, b_mpc(optbuf, 12, KEY_S, 0, 0));
+			feed2(&t, &in, &out, true, ACK, 101, 0, b_mpc(optbuf, 20, KEY_C1, KEY_S, 0));
+		} else {
+			feed(&t, &in, true, SYN, 100, 0, b_mpc(optbuf, 4, 0, 0, 0));
+			feed(&t, &in, false, SYNACK, 7000, 0, b_mpc(optbuf, 12, KEY_S, 0, 0));
+			feed(&t, &in, true, ACK, 101, 0, b_mpc(optbuf, 20, KEY_C1, KEY_S, 0));
+		}
+		sf = lookup(&t, &in);
+		NFMP_CHECK(sf && sf->conn);
+		if (!sf || !sf->conn) {
+			nfm_rp_free(&t);
+			return;
+		}
+		c = sf->conn;
+		osf = lookup(&t, &out);
+		NFMP_CHECK(side == 0 ? osf && sf->twin == osf && osf->primary == sf : !osf);
+		NFMP_CHECK(t.st.nat_merged == (side == 0 ? 1u : 0u));
+		tok = c->c.token[NFMP_SERVER];
+
+		/* data, and one retransmission of it: counted as sent, not as captured */
+		for (i = 0; i < 2; i++) {
+			b_dss_fin(optbuf, 1, 100);
+			optbuf[3] &= ~NFMP_DSS_DATA_FIN;
+			if (side == 0)
+				feed2(&t, &in, &out, true, ACK, 101, 100, 26);
+			else
+				feed(&t, &in, true, ACK, 101, 100, 26);
+		}
+		NFMP_CHECK(sf->packets == 5);
+
+		/* the server's ADD_ADDR, rewritten and re-signed by the NAT on the way out */
+		b_add_addr(optbuf, c, 2, real, true);
+		feed(&t, &in, false, ACK, 7001, 0, 16);
+		if (side == 0) {
+			b_add_addr(optbuf, c, 2, nat, true);
+			feed(&t, &out, false, ACK, 7001, 0, 16);
+			/* a second one whose rewrite is signed wrong */
+			b_add_addr(optbuf, c, 3, real, true);
+			feed(&t, &in, false, ACK, 7001, 1, 16);
+			b_add_addr(optbuf, c, 3, nat, false);
+			feed(&t, &out, false, ACK, 7001, 1, 16);
+		}
+		NFMP_CHECK(c->naddrs == (side == 0 ? 2u : 1u));
+		NFMP_CHECK(c->naddrs >= 1 && !memcmp(c->addrs[0].addr, real, 4) &&
+			   !c->addrs[0].bad_hmac);
+		if (!c->naddrs) {
+			nfm_rp_free(&t);
+			return;
+		}
+		if (side == 0) {
+			NFMP_CHECK(c->addrs[0].translated && !memcmp(c->addrs[0].nat_addr, nat, 4) &&
+				   !c->addrs[0].nat_bad_hmac);
+			NFMP_CHECK(c->naddrs == 2 && c->addrs[1].translated &&
+				   c->addrs[1].nat_bad_hmac && !c->addrs[1].bad_hmac);
+		} else {
+			NFMP_CHECK(!c->addrs[0].translated);
+		}
+
+		/* a join seen on both sides: one join, its HMACs checked once and valid */
+		feed(&t, &jin, true, SYN, 500, 0, b_join_syn(optbuf, 2, tok, ra));
+		if (side == 0) {
+			b_join_syn(optbuf, 2, tok, ra);
+			feed(&t, &jout, true, SYN, 500, 0, 12);
+		}
+		nfmp_hmac_key_init(&hk, 1, KEY_S, KEY_C1);
+		b_join_synack(optbuf, 0, nfmp_join_hmac64(&hk, rb, ra), rb);
+		if (side == 0)
+			feed2(&t, &jin, &jout, false, SYNACK, 9000, 0, 16);
+		else
+			feed(&t, &jin, false, SYNACK, 9000, 0, 16);
+		nfmp_hmac_key_init(&hk, 1, KEY_C1, KEY_S);
+		nfmp_join_hmac(&hk, ra, rb, mac);
+		b_join_ack(optbuf, mac);
+		if (side == 0)
+			feed2(&t, &jin, &jout, true, ACK, 501, 0, 24);
+		else
+			feed(&t, &jin, true, ACK, 501, 0, 24);
+		jsf = lookup(&t, &jin);
+		NFMP_CHECK(jsf && jsf->conn == c && jsf->sf.verdict == NFMP_VERDICT_VALID);
+		NFMP_CHECK(jsf && jsf->packets == 3);
+		NFMP_CHECK(side == 0 ? jsf && jsf->twin == lookup(&t, &jout) : jsf && !jsf->twin);
+		NFMP_CHECK(c->nsf == 2 && !t.orphan_head);
+		NFMP_CHECK(t.st.joins_unknown_token == 0 && t.st.token_collisions == 0);
+		/* join: SYN, SYN/ACK, ACK; 2 data segments; 2 ADD_ADDRs (the handshake precedes the merge) */
+		NFMP_CHECK(t.st.nat_duplicates == (side == 0 ? 3u + 2 + 2 : 0u));
+
+		nfm_rp_finish(&t);
+		NFMP_CHECK(t.nconns == 1 && t.conn_head == c && c->index == 0);
+		NFMP_CHECK(c->c.token[NFMP_SERVER] == tok);
+		nfm_rp_free(&t);
+	}
+	nfmp_tap_group("replay_table: both sides of a NAT are one connection, each segment once");
+}
+
 int main(void)
 {
 	test_token_collision();
@@ -446,5 +596,6 @@ int main(void)
 	test_port_reuse();
 	test_unknown_token();
 	test_token_rehash_on_version_change();
+	test_nat_both_sides();
 	return nfmp_tap_done();
 }
