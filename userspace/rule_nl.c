@@ -851,53 +851,81 @@ int nfm_rule_batch_commit(struct nfm_rule_batch *b, struct nfm_rule_nl *nl, unsi
 	return rc;
 }
 
-/* One GETSET or GETSETELEM request for set @s of @r, its replies into @s. */
-static int nfm_set_query(struct nfm_rule_nl *nl, const struct nfm_rule *r, struct nfm_set *s, bool elems)
+/*
+ * Send the request @nlh (sequence number @seq) and hand each reply to it to
+ * @on_msg until the dump's NLMSG_DONE or the acknowledgement: 0, the error
+ * the kernel or @on_msg returned, or -ETIMEDOUT.
+ */
+static int nfm_nft_request(struct nfm_rule_nl *nl, const struct nlmsghdr *nlh, uint32_t seq,
+			   int (*on_msg)(const struct nlmsghdr *m, void *data), void *data)
 {
 	static char buf[1 << 16] __attribute__((aligned(4)));
-	struct nlmsghdr *nlh;
-	bool done = false;
-	uint32_t seq = nl->seq++;
+	int cb_err = 0;
 
-	nlh = nfm_nft_msg(buf, 1024, elems ? NFT_MSG_GETSETELEM : NFT_MSG_GETSET,
-			  elems ? NLM_F_DUMP : NLM_F_ACK, r->family, seq);
-	if (!nlh || !mnl_attr_put_strz_check(nlh, 1024, elems ? NFTA_SET_ELEM_LIST_TABLE : NFTA_SET_TABLE,
-					     r->table) ||
-	    !mnl_attr_put_strz_check(nlh, 1024, elems ? NFTA_SET_ELEM_LIST_SET : NFTA_SET_NAME, s->name))
-		return -EINVAL;
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
-	while (!done) {
+	for (;;) {
+		struct pollfd pfd = { .fd = mnl_socket_get_fd(nl->sock), .events = POLLIN };
 		const struct nlmsghdr *m;
-		ssize_t n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
-		int left;
+		ssize_t n;
+		int left, rc;
 
+		rc = poll(&pfd, 1, 5000);
+		if (rc == 0)
+			return -ETIMEDOUT;
+		if (rc < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
 		if (n < 0)
 			return -errno;
 		left = n;
 		for (m = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(m, left); m = mnl_nlmsg_next(m, &left)) {
 			if (m->nlmsg_seq != seq)
 				continue;
-			if (m->nlmsg_type == NLMSG_DONE) {
-				done = true;
-			} else if (m->nlmsg_type == NLMSG_ERROR) {
+			if (m->nlmsg_type == NLMSG_DONE)
+				return cb_err;
+			if (m->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *me = mnl_nlmsg_get_payload(m);
 
-				if (me->error)
-					return me->error;
-				done = true;
-			} else if ((m->nlmsg_type & 0xff) == NFT_MSG_NEWSET) {
-				if (nfm_set_from_nlmsg(m, s))
+				if (m->nlmsg_len < mnl_nlmsg_size(sizeof(*me)))
 					return -EBADMSG;
-				if (!(m->nlmsg_flags & NLM_F_MULTI))
-					done = true;
-			} else if ((m->nlmsg_type & 0xff) == NFT_MSG_NEWSETELEM) {
-				if (nfm_setelem_from_nlmsg(m, s))
-					return -EBADMSG;
+				return me->error ? me->error : cb_err;
 			}
+			if (!cb_err)
+				cb_err = on_msg(m, data);
 		}
 	}
+}
+
+static int nfm_set_reply(const struct nlmsghdr *m, void *data)
+{
+	switch (m->nlmsg_type & 0xff) {
+	case NFT_MSG_NEWSET:
+		return nfm_set_from_nlmsg(m, data) ? -EBADMSG : 0;
+	case NFT_MSG_NEWSETELEM:
+		return nfm_setelem_from_nlmsg(m, data) ? -EBADMSG : 0;
+	}
 	return 0;
+}
+
+/* One GETSET or GETSETELEM request for set @s of @r, its replies into @s. */
+static int nfm_set_query(struct nfm_rule_nl *nl, const struct nfm_rule *r, struct nfm_set *s, bool elems)
+{
+	char buf[1024] __attribute__((aligned(4)));
+	struct nlmsghdr *nlh;
+	uint32_t seq = nl->seq++;
+
+	nlh = nfm_nft_msg(buf, sizeof(buf), elems ? NFT_MSG_GETSETELEM : NFT_MSG_GETSET,
+			  elems ? NLM_F_DUMP : NLM_F_ACK, r->family, seq);
+	if (!nlh || !mnl_attr_put_strz_check(nlh, sizeof(buf),
+					     elems ? NFTA_SET_ELEM_LIST_TABLE : NFTA_SET_TABLE, r->table) ||
+	    !mnl_attr_put_strz_check(nlh, sizeof(buf), elems ? NFTA_SET_ELEM_LIST_SET : NFTA_SET_NAME,
+				     s->name))
+		return -EINVAL;
+	return nfm_nft_request(nl, nlh, seq, nfm_set_reply, s);
 }
 
 struct nfm_dump_list {
@@ -974,48 +1002,42 @@ static int nfm_rule_dump_rules(struct nfm_rule_nl *nl, uint8_t family, const cha
 	return rc ? rc : st.cb_err;
 }
 
+struct nfm_chain_hook {
+	uint32_t	*hooknum;
+	int		found;
+};
+
+static int nfm_chain_reply(const struct nlmsghdr *m, void *data)
+{
+	const struct nlattr *tb[NFM_TB_MAX], *hk[NFM_TB_MAX];
+	struct nfm_chain_hook *ch = data;
+
+	if ((m->nlmsg_type & 0xff) != NFT_MSG_NEWCHAIN)
+		return 0;
+	memset(tb, 0, sizeof(tb));
+	if (mnl_attr_parse(m, sizeof(struct nfgenmsg), nfm_tb_cb, tb) != MNL_CB_OK)
+		return -EBADMSG;
+	ch->found = 0;
+	if (tb[NFTA_CHAIN_HOOK] && !nfm_nested(tb[NFTA_CHAIN_HOOK], hk) &&
+	    !nfm_get_u32(hk[NFTA_HOOK_HOOKNUM], ch->hooknum))
+		ch->found = 1;
+	return 0;
+}
+
 /* The hook of base chain @chain (GETCHAIN): 1 and *@hooknum, 0 for a regular chain, or -errno. */
 int nfm_rule_chain_hook(struct nfm_rule_nl *nl, uint8_t family, const char *table,
 			const char *chain, uint32_t *hooknum)
 {
-	static char buf[1 << 16] __attribute__((aligned(4)));
-	const struct nlattr *tb[NFM_TB_MAX], *hk[NFM_TB_MAX];
+	struct nfm_chain_hook ch = { .hooknum = hooknum, .found = -ENOENT };
+	char buf[1024] __attribute__((aligned(4)));
 	uint32_t seq = nl->seq++;
 	struct nlmsghdr *nlh;
-	int found = -ENOENT;
+	int rc;
 
-	nlh = nfm_nft_msg(buf, 1024, NFT_MSG_GETCHAIN, NLM_F_ACK, family, seq);
-	if (!nlh || !mnl_attr_put_strz_check(nlh, 1024, NFTA_CHAIN_TABLE, table) ||
-	    !mnl_attr_put_strz_check(nlh, 1024, NFTA_CHAIN_NAME, chain))
+	nlh = nfm_nft_msg(buf, sizeof(buf), NFT_MSG_GETCHAIN, NLM_F_ACK, family, seq);
+	if (!nlh || !mnl_attr_put_strz_check(nlh, sizeof(buf), NFTA_CHAIN_TABLE, table) ||
+	    !mnl_attr_put_strz_check(nlh, sizeof(buf), NFTA_CHAIN_NAME, chain))
 		return -EINVAL;
-	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		const struct nlmsghdr *m;
-		ssize_t n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
-		int left;
-
-		if (n < 0)
-			return -errno;
-		left = n;
-		for (m = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(m, left); m = mnl_nlmsg_next(m, &left)) {
-			if (m->nlmsg_seq != seq)
-				continue;
-			if (m->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *me = mnl_nlmsg_get_payload(m);
-
-				return me->error ? me->error : found;
-			}
-			if ((m->nlmsg_type & 0xff) != NFT_MSG_NEWCHAIN)
-				continue;
-			memset(tb, 0, sizeof(tb));
-			if (mnl_attr_parse(m, sizeof(struct nfgenmsg), nfm_tb_cb, tb) != MNL_CB_OK)
-				return -EBADMSG;
-			found = 0;
-			if (tb[NFTA_CHAIN_HOOK] && !nfm_nested(tb[NFTA_CHAIN_HOOK], hk) &&
-			    !nfm_get_u32(hk[NFTA_HOOK_HOOKNUM], hooknum))
-				found = 1;
-			/* the acknowledgement (NLM_F_ACK) follows: read up to it */
-		}
-	}
+	rc = nfm_nft_request(nl, nlh, seq, nfm_chain_reply, &ch);
+	return rc ? rc : ch.found;
 }
