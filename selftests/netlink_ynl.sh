@@ -79,7 +79,7 @@ nfm_check "control: a spec breaking the schema is refused" \
 
 # ---- events: YNL and nfmptcp monitor listen over the same traffic ----
 nfm_monitor_start "$NFM_TMP/monitor.json"
-ynl --subscribe events --sleep 40 >"$NFM_TMP/ynl-events.json" 2>"$NFM_TMP/ynl-events.err" &
+ynl --subscribe events --sleep 90 >"$NFM_TMP/ynl-events.json" 2>"$NFM_TMP/ynl-events.err" &
 ynl_ev=$!
 NFM_PIDS+=("$ynl_ev")
 # The transfer starts only once cli.py has joined the events group: its
@@ -91,8 +91,11 @@ for ((i = 0; i < 300; i++)); do
 done
 nfm_check "YNL joined the events multicast group (after $((i / 5)) s)" ynl_subscribed
 
-nfm_xfer -s 64k -w 15 -t 60 >"$NFM_TMP/xfer.log" 2>&1 &
+# Held open (-w) until the dump and get below have read it (cli.py's start-up
+# alone can take 15 s), then closed with SIGUSR1 for the events' sake.
+nfm_xfer -s 64k -w 120 -t 60 >"$NFM_TMP/xfer.log" 2>&1 &
 xfer=$!
+xfer_port=$((NFM_PORT + 1))	# nfm_xfer advanced NFM_PORT in its subshell only
 NFM_PIDS+=("$xfer")
 
 show=$NFM_TMP/show.json
@@ -117,6 +120,7 @@ ynl --do conn-get --json "{\"token\": $((16#${tok:-0}))}" >"$NFM_TMP/ynl-get.jso
 nfm_log "ynl get $tok: $(head -c 1000 "$NFM_TMP/ynl-get.json") $(head -c 600 "$NFM_TMP/ynl-get.err")"
 ycmp "YNL do conn-get by the client token returns that connection" \
 	conns "$NFM_TMP/ynl-get.json" "$show" 3
+nfm_xfer_signal "$xfer_port"
 
 # ---- stats (nfmptcp before <= YNL <= nfmptcp after) and config ----
 nfm_ns_exec router nfmptcp -j stats >"$NFM_TMP/stats-before.json"
