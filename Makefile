@@ -43,7 +43,7 @@ SIG_KEY = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\{0,1\}\([^"]*\)"\{0,1\}$$/\
 NOSIGN = $(if $(SIG_KEY),$(if $(wildcard $(KDIR)/$(SIG_KEY) $(SIG_KEY)),,CONFIG_MODULE_SIG_ALL=))
 DKMS_VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
-.PHONY: all modules userspace tools ynl deps check selftests demo bench fuzz install uninstall \
+.PHONY: all modules userspace tools ynl deps check selftests demo bench bench-kmod fuzz install uninstall \
 	dkms-install dkms-uninstall lint clean help
 
 all: modules userspace tools
@@ -93,14 +93,20 @@ demo: deps
 
 # bench: figures and ratios only, never a pass/fail (machines here are noisy)
 # bench/results.json: every figure as {figure, unit, value, target, method}
-bench: all
+bench: all bench-kmod
 	$(MAKE) -C userspace bench-replay
 	rm -rf bench && mkdir -p bench/icount bench/wall
 	userspace/bench/core_bench.sh bench/core.json
 	RESULTS_DIR=$(CURDIR)/bench/icount VM_ICOUNT=1 selftests/vm-run selftests/bench/forward.sh
+	RESULTS_DIR=$(CURDIR)/bench/icount VM_ICOUNT=1 selftests/vm-run selftests/bench/hook.sh
 	RESULTS_DIR=$(CURDIR)/bench/wall selftests/vm-run selftests/bench/forward.sh
-	cat bench/core.json bench/icount/forward.json bench/wall/forward.json | jq -s . >bench/results.json
+	cat bench/core.json bench/icount/forward.json bench/icount/hook.json bench/wall/forward.json | \
+		jq -s . >bench/results.json
 	@echo "bench: figures in bench/results.json"
+
+# the benchmark module behind selftests/bench/hook.sh (never installed)
+bench-kmod:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/bench/kmod modules
 
 # fuzz: libFuzzer targets for the protocol core and the capture decoder (clang),
 # FUZZ_RUNS executions each (default 10 million; about 10 minutes per target)
@@ -142,7 +148,8 @@ lint:
 	@scripts/lint.sh
 
 clean:
-	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; \
+		$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/bench/kmod clean; fi
 ifneq ($(HAVE_USERSPACE),)
 	$(MAKE) -C userspace clean
 endif
