@@ -806,27 +806,35 @@ static int nfm_handle_datagram(struct nfm_ack_state *st, const char *buf, size_t
 	return 0;
 }
 
+/* The next datagram into @buf (its length), or -ETIMEDOUT after 5 s of silence, or -errno. */
+static ssize_t nfm_recv_datagram(struct nfm_rule_nl *nl, char *buf, size_t size)
+{
+	struct pollfd pfd = { .fd = mnl_socket_get_fd(nl->sock), .events = POLLIN };
+	ssize_t n;
+	int rc;
+
+	do
+		rc = poll(&pfd, 1, 5000);
+	while (rc < 0 && errno == EINTR);
+	if (rc == 0)
+		return -ETIMEDOUT;
+	if (rc < 0)
+		return -errno;
+	n = mnl_socket_recvfrom(nl->sock, buf, size);
+	return n < 0 ? -errno : n;
+}
+
 static int nfm_recv_until(struct nfm_ack_state *st, unsigned int want_acks, bool dump)
 {
 	static char buf[1 << 16] __attribute__((aligned(4)));
 	bool done = false;
 
 	while (dump ? !done && !st->err : st->acks < want_acks) {
-		struct pollfd pfd = { .fd = mnl_socket_get_fd(st->nl->sock), .events = POLLIN };
-		ssize_t n;
+		ssize_t n = nfm_recv_datagram(st->nl, buf, sizeof(buf));
 		int rc;
 
-		rc = poll(&pfd, 1, 5000);
-		if (rc == 0)
-			return -ETIMEDOUT;
-		if (rc < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		n = mnl_socket_recvfrom(st->nl->sock, buf, sizeof(buf));
 		if (n < 0)
-			return -errno;
+			return n;
 		rc = nfm_handle_datagram(st, buf, n, &done);
 		if (rc)
 			return rc;
@@ -865,22 +873,12 @@ static int nfm_nft_request(struct nfm_rule_nl *nl, const struct nlmsghdr *nlh, u
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
-		struct pollfd pfd = { .fd = mnl_socket_get_fd(nl->sock), .events = POLLIN };
+		ssize_t n = nfm_recv_datagram(nl, buf, sizeof(buf));
 		const struct nlmsghdr *m;
-		ssize_t n;
-		int left, rc;
+		int left;
 
-		rc = poll(&pfd, 1, 5000);
-		if (rc == 0)
-			return -ETIMEDOUT;
-		if (rc < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
 		if (n < 0)
-			return -errno;
+			return n;
 		left = n;
 		for (m = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(m, left); m = mnl_nlmsg_next(m, &left)) {
 			if (m->nlmsg_seq != seq)
