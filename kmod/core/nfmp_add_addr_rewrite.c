@@ -5,7 +5,6 @@
 
 #define NFMP_TCPOPT_EOL		0
 #define NFMP_TCPOPT_NOP		1
-#define NFMP_OPT_SPACE		40	/* MAX_TCP_OPTION_SPACE */
 
 unsigned int nfmp_add_addr_len(const struct nfmp_add_addr *aa)
 {
@@ -60,25 +59,18 @@ void nfmp_add_addr_sign(struct nfmp_add_addr *aa, const struct nfmp_hmac_key *hk
 	aa->has_hmac = true;
 }
 
-bool nfmp_opts_replace(u8 *opts, unsigned int len, unsigned int off, unsigned int olen,
-		       const u8 *repl, unsigned int rlen)
+/*
+ * Rebuild @opts into @out without its NOPs, the @rlen bytes of @repl in place
+ * of the option of @olen bytes at @off; at most @room bytes. Returns the
+ * bytes written, or -1 when they would not fit or the list is malformed.
+ */
+static int nfmp_opts_rebuild(const u8 *opts, unsigned int len, unsigned int off,
+			     unsigned int olen, const u8 *repl, unsigned int rlen,
+			     u8 *out, unsigned int room)
 {
-	u8 out[NFMP_OPT_SPACE];
 	unsigned int i = 0, n = 0;
 	bool placed = false;
 
-	if (len > NFMP_OPT_SPACE || off >= len || olen < 2 || olen > len - off ||
-	    rlen > NFMP_OPT_SPACE)
-		return false;
-
-	if (rlen <= olen) {
-		if (rlen)
-			memcpy(opts + off, repl, rlen);
-		memset(opts + off + rlen, NFMP_TCPOPT_NOP, olen - rlen);
-		return true;
-	}
-
-	/* Longer: rebuild the area without its NOPs, the new option in the old one's place. */
 	while (i < len) {
 		unsigned int l;
 
@@ -90,28 +82,79 @@ bool nfmp_opts_replace(u8 *opts, unsigned int len, unsigned int off, unsigned in
 		}
 		if (i == off) {
 			l = olen;
-			if (n + rlen > len)
-				return false;
+			if (n + rlen > room)
+				return -1;
 			memcpy(out + n, repl, rlen);
 			n += rlen;
 			placed = true;
 		} else {
 			if (i + 1 >= len)
-				return false;
+				return -1;
 			l = opts[i + 1];
 			if (l < 2 || l > len - i || (i < off && i + l > off))
-				return false;
-			if (n + l > len)
-				return false;
+				return -1;
+			if (n + l > room)
+				return -1;
 			memcpy(out + n, opts + i, l);
 			n += l;
 		}
 		i += l;
 	}
 	/* @off must be where an option of the walk starts, before any EOL */
-	if (!placed)
+	return placed ? (int)n : -1;
+}
+
+static bool nfmp_opts_args_ok(unsigned int len, unsigned int off, unsigned int olen,
+			      unsigned int rlen)
+{
+	return len <= NFMP_OPT_SPACE && off < len && olen >= 2 && olen <= len - off &&
+	       rlen <= NFMP_OPT_SPACE;
+}
+
+bool nfmp_opts_replace(u8 *opts, unsigned int len, unsigned int off, unsigned int olen,
+		       const u8 *repl, unsigned int rlen)
+{
+	u8 out[NFMP_OPT_SPACE];
+	int n;
+
+	if (!nfmp_opts_args_ok(len, off, olen, rlen))
+		return false;
+
+	if (rlen <= olen) {
+		if (rlen)
+			memcpy(opts + off, repl, rlen);
+		memset(opts + off + rlen, NFMP_TCPOPT_NOP, olen - rlen);
+		return true;
+	}
+
+	/* Longer: rebuild the area without its NOPs, the new option in the old one's place. */
+	n = nfmp_opts_rebuild(opts, len, off, olen, repl, rlen, out, len);
+	if (n < 0)
 		return false;
 	memset(out + n, NFMP_TCPOPT_NOP, len - n);
 	memcpy(opts, out, len);
 	return true;
+}
+
+unsigned int nfmp_opts_replace_grow(const u8 *opts, unsigned int len, unsigned int off,
+				    unsigned int olen, const u8 *repl, unsigned int rlen,
+				    u8 out[NFMP_OPT_SPACE])
+{
+	unsigned int newlen;
+	int n;
+
+	if (!nfmp_opts_args_ok(len, off, olen, rlen) || len % 4)
+		return 0;
+	if (rlen <= olen) {
+		memcpy(out, opts, len);
+		nfmp_opts_replace(out, len, off, olen, repl, rlen);
+		return len;
+	}
+	n = nfmp_opts_rebuild(opts, len, off, olen, repl, rlen, out, NFMP_OPT_SPACE);
+	if (n < 0)
+		return 0;
+	/* the old length when the NOPs made room, else the next multiple of 4 */
+	newlen = (unsigned int)n <= len ? len : ((unsigned int)n + 3) & ~3u;
+	memset(out + n, NFMP_TCPOPT_NOP, newlen - n);
+	return newlen;
 }

@@ -43,4 +43,19 @@ void nfmp_add_addr_sign(struct nfmp_add_addr *aa, const struct nfmp_hmac_key *hk
 bool nfmp_opts_replace(u8 *opts, unsigned int len, unsigned int off, unsigned int olen,
 		       const u8 *repl, unsigned int rlen);
 
+/* TCP's option space: a data offset of 15 words (RFC 9293 §3.1). */
+#define NFMP_OPT_SPACE		40
+
+/*
+ * As nfmp_opts_replace(), but into @out and the area may grow when its NOP
+ * padding does not make room: every other option kept byte-exact and in
+ * order, NOPs dropped, the result NOP-padded to a multiple of 4 and at most
+ * NFMP_OPT_SPACE bytes. Returns the new length (@len unless it had to grow),
+ * or 0 when it cannot fit, the list is malformed or @len is not a multiple
+ * of 4; @opts is never written.
+ */
+unsigned int nfmp_opts_replace_grow(const u8 *opts, unsigned int len, unsigned int off,
+				    unsigned int olen, const u8 *repl, unsigned int rlen,
+				    u8 out[NFMP_OPT_SPACE]);
+
 #endif /* _NFMP_ADD_ADDR_REWRITE_H */

@@ -24,9 +24,65 @@
 #define FUZZ_ASSERT(c)	do { if (!(c)) __builtin_trap(); } while (0)
 
 /*
+ * Walk the options of @a (NOPs skipped, EOL ends the list): the next one at or
+ * after *@i, its start in *@i; false at the end.
+ */
+static bool fuzz_next_opt(const u8 *a, unsigned int len, unsigned int *i)
+{
+	while (*i < len && a[*i] == 1)
+		(*i)++;
+	return *i < len && a[*i] != 0;
+}
+
+/*
+ * The growing rewrite: when it succeeds the area is at most 40 bytes, a
+ * multiple of 4, no shorter than before, equal to the in-place result when
+ * that fits, and every other option is there byte-exact and in order, the
+ * replacement in the ADD_ADDR's place; the input is never written.
+ */
+static void fuzz_check_grow(const struct nfmp_opts *o, const u8 *opts, unsigned int len,
+			    const u8 *repl, unsigned int rlen)
+{
+	const struct nfmp_add_addr *aa = &o->add_addr;
+	u8 in[40], out[40], same[40];
+	unsigned int n, i = 0, j = 0;
+	bool in_place;
+
+	if (len % 4)
+		return;
+	memcpy(in, opts, len);
+	memcpy(same, opts, len);
+	in_place = nfmp_opts_replace(same, len, aa->offset, aa->len, repl, rlen);
+	n = nfmp_opts_replace_grow(in, len, aa->offset, aa->len, repl, rlen, out);
+	FUZZ_ASSERT(!memcmp(in, opts, len));
+	/* whatever fits in place fits when growing too */
+	if (!n) {
+		FUZZ_ASSERT(!in_place);
+		return;
+	}
+	FUZZ_ASSERT(n <= 40 && n % 4 == 0 && n >= len);
+	if (in_place)
+		FUZZ_ASSERT(n == len && !memcmp(out, same, len));
+	while (fuzz_next_opt(in, len, &i)) {
+		FUZZ_ASSERT(fuzz_next_opt(out, n, &j));
+		if (i == aa->offset) {
+			FUZZ_ASSERT(j + rlen <= n && !memcmp(out + j, repl, rlen));
+			i += aa->len;
+			j += rlen;
+			continue;
+		}
+		FUZZ_ASSERT(i + 1 < len && j + in[i + 1] <= n && !memcmp(out + j, in + i, in[i + 1]));
+		j += in[i + 1];
+		i += in[i + 1];
+	}
+	FUZZ_ASSERT(!fuzz_next_opt(out, n, &j));
+}
+
+/*
  * The NAT's rewrite of the option area's ADD_ADDR: the same address with the
  * port toggled (the option grows or shrinks by 2), then removed. A rewrite
- * keeps the area's length and every other option; a removal always works.
+ * keeps the area's length and every other option (growing: see
+ * fuzz_check_grow()); a removal always works.
  */
 static void fuzz_check_rewrite(const struct nfmp_opts *o, const u8 *opts, unsigned int len)
 {
@@ -48,6 +104,7 @@ static void fuzz_check_rewrite(const struct nfmp_opts *o, const u8 *opts, unsign
 		FUZZ_ASSERT(back.n_mptcp == o->n_mptcp);
 		FUZZ_ASSERT(!back.bad_tcp_opts);
 	}
+	fuzz_check_grow(o, opts, len, repl, rlen);
 	memcpy(area, opts, len);
 	FUZZ_ASSERT(nfmp_opts_replace(area, len, aa.offset, aa.len, NULL, 0));
 	memset(&back, 0, sizeof(back));
