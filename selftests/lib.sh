@@ -439,14 +439,28 @@ nfm_dmesg_new() {
 	dmesg 2>/dev/null | tail -n +"$((NFM_DMESG_START + 1))"
 }
 
-# nfm_check_dmesg [NAME] : TAP check that no WARNING/BUG/Oops appeared
+# nfm_kernel_complaints : the lines of stdin (kernel messages) that tell of a
+# kernel bug or a stuck CPU or task: WARN/BUG (soft lockups print "BUG: soft
+# lockup"), oopses, sanitizers, refcount and list corruption, RCU stalls
+# ("rcu: INFO: rcu_sched self-detected stall on CPU", "rcu_preempt detected
+# stalls"), hard lockups and hung tasks ("INFO: task X blocked for more than
+# N seconds"). selftests/host/lib_dmesg.sh tests it on sample lines.
+NFM_KERNEL_COMPLAINTS='WARNING:|BUG:|Oops|general protection|KASAN|UBSAN|refcount_t|list_(add|del) corruption'
+NFM_KERNEL_COMPLAINTS+='|rcu: INFO|rcu_[a-z]+ (self-)?detected stall|detected stalls on CPU'
+NFM_KERNEL_COMPLAINTS+='|soft lockup|hard LOCKUP|blocked for more than [0-9]+ seconds|hung_task'
+nfm_kernel_complaints() {
+	grep -E "$NFM_KERNEL_COMPLAINTS"
+}
+
+# nfm_check_dmesg [NAME] : TAP check that the kernel complained of nothing
+# since the test started (nfm_kernel_complaints)
 nfm_check_dmesg() {
 	local name=${1:-"no kernel warnings in dmesg"} bad
-	bad=$(nfm_dmesg_new | grep -E 'WARNING:|BUG:|Oops|general protection|KASAN|UBSAN|refcount_t|list_(add|del) corruption')
+	bad=$(nfm_dmesg_new | nfm_kernel_complaints)
 	if [ -z "$bad" ]; then
 		nfm_pass "$name"
 	else
-		nfm_dmesg_new | grep -E -A20 'WARNING:|BUG:|Oops' | head -60 | sed 's/^/# /'
+		nfm_dmesg_new | grep -E -A20 "$NFM_KERNEL_COMPLAINTS" | head -60 | sed 's/^/# /'
 		nfm_fail "$name" "$(echo "$bad" | head -n1)"
 	fi
 }
