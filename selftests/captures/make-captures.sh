@@ -36,11 +36,16 @@
 #                  cooked capture on the server (-i any, after the losses), pcap
 #   normalize-v6   full payloads, IPv6 as ipv6, same losses; Linux cooked
 #                  capture on the client (-i any: the lost copies are in it too)
+#   nat-port-forward  as selftests/nat_port_forward.sh: the server behind a
+#                  port forward (DNAT of 10.0.1.254, masquerade outward) with
+#                  nf_nat_mptcp announces 10.0.4.1, translated to 10.0.1.254
+#                  and a port; the client joins it. Linux cooked capture in the
+#                  router (-i any): every packet on both sides of the NAT, pcap
 set -u
 
 HERE=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-SCENARIOS="join-addaddr remove-addr ipv6 fallback lost-ack normalize-v4 normalize-v6"
+SCENARIOS="join-addaddr remove-addr ipv6 fallback lost-ack normalize-v4 normalize-v6 nat-port-forward"
 SNAPLEN=128
 
 # ---- one scenario, in its own process so that lib.sh's cleanup trap is per topology
@@ -170,6 +175,43 @@ if [ "${1:-}" = --scenario ]; then
 		capture_stop
 		nfm_ns_exec router nft list table inet nfm_lose | grep -o 'counter packets [0-9]*' |
 			sed 's/^/# data segments dropped: /' >&2
+		;;
+	nat-port-forward)
+		pub=10.0.1.254
+		nfm_topo_setup --no-subflow --signal || exit 1
+		for n in 10.0.3.0/24 10.0.4.0/24; do
+			nfm_ns_exec client ip route add blackhole "$n"
+			nfm_ns_exec client ip route add blackhole "$n" table 102
+		done
+		for m in nf_nat nft_chain_nat nft_nat nft_masq nft_ct; do
+			modprobe -q "$m" 2>/dev/null
+		done
+		nfm_load_module nf_conntrack_mptcp && nfm_load_module nf_nat_mptcp || exit 1
+		nfm_ns_exec router nft -f - <<-NFT || exit 1
+		table ip nfm_nat {
+			chain pre {
+				type nat hook prerouting priority dstnat;
+				iifname { "r1", "r2" } ip daddr $pub tcp dport $((NFM_PORT + 1)) dnat to 10.0.3.1
+			}
+			chain post {
+				type nat hook postrouting priority srcnat;
+				oifname { "r1", "r2" } masquerade
+			}
+		}
+		table inet nfm_fw {
+			chain forward {
+				type filter hook forward priority filter; policy drop;
+				ct state established,related accept
+				iifname { "r3", "r4" } ct state new accept
+				iifname { "r1", "r2" } ip daddr 10.0.3.1 tcp dport $((NFM_PORT + 1)) ct state new accept
+			}
+		}
+		NFT
+		CAP_NS=router capture_start -i any -P
+		nfm_xfer -a "$pub" -s 100k -w 2 -t 30 -- -J 2 || echo "# transfer failed" >&2
+		capture_stop
+		nfm_ns_exec router nfmptcp stats -j | jq -c '{add_addr_rewritten, add_addr_dropped}' |
+			sed 's/^/# /' >&2
 		;;
 	*)
 		echo "make-captures.sh: unknown scenario $name" >&2
