@@ -63,20 +63,28 @@ static void nfm_hold_unlink(struct nfm_hold_queue *q, struct nfm_hold_piece **pp
 	free(x);
 }
 
+/* What the receiver already acknowledged of a new piece goes on at once: returns its length. */
+static u32 nfm_hold_pass_acked(struct nfm_hold_queue *q, u32 rel, u64 dsn, const u8 *p, u32 len)
+{
+	u32 n;
+
+	if (!q->ack_known || !nfm_hold_before(rel, q->acked))
+		return 0;
+	/* the receiver already had these bytes: this copy comes after theirs */
+	n = q->acked - rel < len ? q->acked - rel : len;
+	nfm_hold_emit(q, true, dsn, p, n);
+	return n;
+}
+
 void nfm_hold_add(struct nfm_hold_queue *q, u32 rel, u64 dsn, const u8 *p, u32 len)
 {
 	struct nfm_hold_piece *x;
+	u32 n = nfm_hold_pass_acked(q, rel, dsn, p, len);
 
-	if (q->ack_known && nfm_hold_before(rel, q->acked)) {
-		/* the receiver already had these bytes: this copy comes after theirs */
-		u32 n = q->acked - rel < len ? q->acked - rel : len;
-
-		nfm_hold_emit(q, true, dsn, p, n);
-		rel += n;
-		dsn += n;
-		p += n;
-		len -= n;
-	}
+	rel += n;
+	dsn += n;
+	p += n;
+	len -= n;
 	if (!len)
 		return;
 	x = malloc(sizeof(*x) + len);
@@ -161,6 +169,26 @@ bool nfm_hold_release_oldest(struct nfm_hold_group *g)
 	nfm_hold_emit(oldest, false, x->dsn, x->data + x->off, x->len);
 	nfm_hold_unlink(oldest, &oldest->head);
 	return true;
+}
+
+void nfm_hold_add_bounded(struct nfm_hold_queue *q, u32 rel, u64 dsn, const u8 *p, u32 len,
+			  const size_t *other, size_t max)
+{
+	struct nfm_hold_group *g = q->g;
+	u32 n;
+
+	while (g->bytes && g->bytes + *other + len > max && nfm_hold_release_oldest(g))
+		g->forced_releases++;
+	if (g->bytes + *other + len <= max) {
+		nfm_hold_add(q, rel, dsn, p, len);
+		return;
+	}
+	/* holding it would break the bound whatever else goes */
+	n = nfm_hold_pass_acked(q, rel, dsn, p, len);
+	if (n < len) {
+		g->forced_releases++;
+		nfm_hold_emit(q, false, dsn + n, p + n, len - n);
+	}
 }
 
 void nfm_hold_release_all(struct nfm_hold_group *g)

@@ -48,6 +48,7 @@ struct nfm_hold_group {
 	u64			next_order;
 	size_t			bytes;		/* held now */
 	u64			unacked_bytes;	/* released without an ACK */
+	u64			forced_releases; /* by nfm_hold_add_bounded() */
 	bool			oom;
 };
 
@@ -73,6 +74,15 @@ void nfm_hold_release_queue(struct nfm_hold_queue *q);
 
 /* Releases the group's oldest piece, unacked. Returns false if nothing was held. */
 bool nfm_hold_release_oldest(struct nfm_hold_group *g);
+
+/*
+ * nfm_hold_add() within a bound: while the group's held bytes, *@other (held
+ * elsewhere, e.g. the reassembly's out-of-order bytes, which each release may
+ * change) and @len exceed @max, the oldest piece is released, unacked. A piece
+ * that does not fit even so is not held: released at once, unacked.
+ */
+void nfm_hold_add_bounded(struct nfm_hold_queue *q, u32 rel, u64 dsn, const u8 *p, u32 len,
+			  const size_t *other, size_t max);
 
 /* Releases everything held in the group, in arrival order, unacked. */
 void nfm_hold_release_all(struct nfm_hold_group *g);

@@ -90,7 +90,6 @@ struct nfm_nz_side {
 	struct nfm_dss_stream	s;
 	struct nfm_hold_group	hold;		/* this end's unacknowledged payload */
 	u64			held_end;	/* DSN after the furthest byte held */
-	u64			forced_releases; /* pieces released unacknowledged by the -m bound */
 	bool			fin_seen, fin_sent;
 	u64			fin_dsn;
 	u64			unacked;	/* bytes written since the peer's last ACK */
@@ -484,12 +483,9 @@ static void nfm_nz_hold(struct nfm_nz_conn *nc, struct nfm_nz_sf *s, u8 dir, u8 
 		nfm_hold_queue_init(&s->hold[dir], &sd->hold, s->num);
 		s->hold_ready[dir] = true;
 	}
-	while (sd->hold.bytes && sd->hold.bytes + sd->s.ooo_bytes + len > nc->nz->max_ooo &&
-	       nfm_hold_release_oldest(&sd->hold))
-		sd->forced_releases++;
 	if (!sd->hold.bytes || nfm_dsn_before(sd->held_end, dsn + len))
 		sd->held_end = dsn + len;
-	nfm_hold_add(&s->hold[dir], rel, dsn, p, len);
+	nfm_hold_add_bounded(&s->hold[dir], rel, dsn, p, len, &sd->s.ooo_bytes, nc->nz->max_ooo);
 	if (sd->hold.oom)
 		nc->nz->oom = true;
 }
@@ -883,7 +879,7 @@ static int nfm_nz_json(FILE *o, const struct nfm_nz_norm *nz, const struct nfm_g
 			nfm_json_u64(&j, "forced_flushes", sd->s.forced);
 			nfm_nz_json_ranges(&j, "gap_ranges", sd->gap, sd->ngap, false);
 			nfm_json_u64(&j, "unacked_bytes", sd->hold.unacked_bytes);
-			nfm_json_u64(&j, "forced_releases", sd->forced_releases);
+			nfm_json_u64(&j, "forced_releases", sd->hold.forced_releases);
 			nfm_json_obj_close(&j);
 		}
 		nfm_json_obj_close(&j);
@@ -965,7 +961,7 @@ static void nfm_nz_text(FILE *o, const struct nfm_nz_norm *nz, bool cut)
 			if (sd->hold.unacked_bytes)
 				fprintf(o, "    %" PRIu64 " bytes released without their subflow ACK (%"
 					PRIu64 " by the -m bound)\n", sd->hold.unacked_bytes,
-					sd->forced_releases);
+					sd->hold.forced_releases);
 			nfm_nz_text_ranges(o, "gap", sd->gap, sd->ngap);
 		}
 	}
