@@ -296,6 +296,16 @@ void nfm_dss_add(struct nfm_dss_stream *s, u64 dsn, const u8 *p, u32 len, u32 or
 	/* bound the store: a capture that lost a segment must not make us hold everything after it */
 	while (s->ooo && s->ooo_bytes + len > s->max_ooo) {
 		s->forced++;
+		if (!nfm_dsn_before(s->ooo->dsn, dsn)) {
+			/*
+			 * This piece comes first: give up only the hole before it. Once
+			 * at s->next it fills every hole up to its end, so the store
+			 * shrinks to what lies beyond that.
+			 */
+			if (dsn != s->next)
+				nfm_dss_gap(s, dsn - s->next);
+			break;
+		}
 		nfm_dss_force_one(s);
 		if (nfm_dsn_before(dsn, s->next)) {
 			nfm_dss_add(s, dsn, p, len, origin);
@@ -319,8 +329,11 @@ void nfm_dss_skip_to(struct nfm_dss_stream *s, u64 dsn)
 	}
 	while (s->ooo && nfm_dsn_before(s->ooo->dsn, dsn))
 		nfm_dss_force_one(s);
-	if (nfm_dsn_before(s->next, dsn))
+	if (nfm_dsn_before(s->next, dsn)) {
 		nfm_dss_gap(s, dsn - s->next);
+		/* a piece held right at @dsn is in order now */
+		nfm_dss_drain(s);
+	}
 }
 
 void nfm_dss_flush(struct nfm_dss_stream *s)

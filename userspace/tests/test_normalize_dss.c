@@ -211,6 +211,64 @@ static void test_gaps_and_bound(void)
 	nfmp_tap_group("dss: gaps reported, out-of-order store stays within its bound");
 }
 
+/*
+ * The bound gives up a hole, never bytes in hand: a piece that starts before
+ * the first held one (or at the next DSN) while the store is full is written,
+ * only the hole before it a gap (found by fuzz_reassembly: the forced skip
+ * went to the held piece, over the new one's first bytes).
+ */
+static void test_bound_keeps_new_piece(void)
+{
+	struct sink *k = sink_new();
+	struct nfm_dss_stream s;
+	u64 base = 1;
+
+	NFMP_CHECK(!nfm_dss_init(&s, &ops, k, 150, 1 << 12));
+	nfm_dss_start(&s, base);
+	add(&s, base, 100, 100);		/* held: [100, 200) */
+	add(&s, base, 50, 100);			/* 100 + 100 > 150: [0, 50) given up */
+	NFMP_CHECK(k->ngaps == 1 && k->gaps[0][0] == base && k->gaps[0][1] == 50);
+	NFMP_CHECK(k->len == 200 && !k->order_err && s.ooo_bytes == 0);
+	NFMP_CHECK(!memcmp(k->out + 50, payload + 50, 150));
+	/* control: starting at the next DSN, overlapping the held piece, no gap at all */
+	add(&s, base, 300, 100);		/* held: [300, 400) */
+	add(&s, base, 200, 120);
+	NFMP_CHECK(k->ngaps == 1 && k->len == 400 && !k->order_err && s.ooo_bytes == 0);
+	NFMP_CHECK(!memcmp(k->out + 200, payload + 200, 200));
+	NFMP_CHECK(s.delivered == 350 && s.gap_bytes == 50);
+	nfm_dss_free(&s);
+	free(k);
+	nfmp_tap_group("dss: the out-of-order bound gives up holes, never the piece that overflows it");
+}
+
+/*
+ * A skip that ends where a held piece starts delivers it: nothing stays held
+ * at the next DSN (found by fuzz_reassembly: a DATA_FIN at a held piece's DSN
+ * left it waiting for the next add or the end).
+ */
+static void test_skip_to_held(void)
+{
+	struct sink *k = sink_new();
+	struct nfm_dss_stream s;
+	u64 base = 1;
+
+	NFMP_CHECK(!nfm_dss_init(&s, &ops, k, 1000, 1 << 12));
+	nfm_dss_start(&s, base);
+	add(&s, base, 0, 10);
+	add(&s, base, 100, 50);
+	add(&s, base, 300, 50);
+	/* control: a skip short of the first held piece delivers nothing */
+	nfm_dss_skip_to(&s, base + 90);
+	NFMP_CHECK(s.next == base + 90 && k->len == 90 && s.ooo_bytes == 100);
+	nfm_dss_skip_to(&s, base + 100);
+	NFMP_CHECK(s.next == base + 150 && k->len == 150 && s.ooo_bytes == 50);
+	NFMP_CHECK(s.ooo && s.ooo->dsn == base + 300);
+	NFMP_CHECK(k->ngaps == 2 && !k->order_err);
+	nfm_dss_free(&s);
+	free(k);
+	nfmp_tap_group("dss: a skip to a held piece's DSN delivers it");
+}
+
 static void test_wrap_and_32bit(void)
 {
 	struct sink *k = sink_new();
@@ -325,6 +383,8 @@ int main(void)
 	test_out_of_order_and_reinjection();
 	test_conflict();
 	test_gaps_and_bound();
+	test_bound_keeps_new_piece();
+	test_skip_to_held();
 	test_wrap_and_32bit();
 	test_random();
 	test_garbage();
