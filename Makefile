@@ -108,8 +108,9 @@ bench: all bench-kmod
 bench-kmod:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/selftests/bench/kmod modules
 
-# fuzz: libFuzzer targets for the protocol core and the capture decoder (clang),
-# FUZZ_RUNS executions each (default 10 million; about 10 minutes per target)
+# fuzz: libFuzzer targets for the protocol core, the capture decoder and the normalize
+# reassembly (clang), FUZZ_RUNS executions each (default 10 million; about 10 minutes
+# per target)
 fuzz:
 	$(MAKE) -C userspace fuzz-run $(if $(FUZZ_RUNS),FUZZ_RUNS=$(FUZZ_RUNS))
 
