@@ -15,7 +15,11 @@
 #  - badjoin: a join with a wrong HMAC is not merged (its packets pass unchanged);
 #  - 32-bit DSNs (DSS without flag m) map like 64-bit ones;
 #  - every variant cut at every 7th byte and with flipped bytes: exit 0/1, no
-#    signal, valid JSON (valgrind when present).
+#    signal, valid JSON; under valgrind when present, unless NFM_T_VALGRIND=0 or
+#    NFMPTCP is an ASan build (valgrind cannot run one: ASan and UBSan report
+#    instead, with their own exit code), e.g.
+#      make -C userspace build/nfmptcp-asan
+#      NFMPTCP=userspace/build/nfmptcp-asan selftests/host/normalize_conflict.sh
 # Needs tshark, python3 and userspace/nfmptcp. Prints TAP; exit 0 pass, 1 fail, 4 skip.
 set -u
 
@@ -106,8 +110,15 @@ for v in split dsn32 conflict badjoin ackfirst acklater; do
 done
 
 # damaged copies: cut at every 7th byte, and bytes flipped (fixed seeds)
-VG=
-command -v valgrind >/dev/null && VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+VG= CHECKER=
+if grep -q __asan_init "$NFMPTCP"; then
+	# a sanitizer error must not pass for exit 1 (a capture it rejects)
+	export ASAN_OPTIONS=exitcode=98:detect_leaks=1 UBSAN_OPTIONS=exitcode=98:print_stacktrace=1
+	CHECKER="ASan/UBSan clean"
+elif [ "${NFM_T_VALGRIND:-1}" != 0 ] && command -v valgrind >/dev/null; then
+	VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+	CHECKER="valgrind clean"
+fi
 python3 - "$tmp" <<'PY'
 import random, sys
 tmp = sys.argv[1]
@@ -127,12 +138,13 @@ for f in "$tmp"/bad*.pcap; do
 	total=$((total + 1))
 	$VG "$NFMPTCP" -j normalize "$f" "$tmp/bad.out" >"$tmp/bad.json" 2>"$tmp/bad.err"
 	rc=$?
-	if [ $rc -gt 1 ] || ! python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/bad.json" 2>/dev/null; then
+	if [ $rc -gt 1 ] || grep -q -e 'Sanitizer' -e 'runtime error:' "$tmp/bad.err" ||
+	   ! python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/bad.json" 2>/dev/null; then
 		bad=$((bad + 1))
 		echo "# $(basename "$f"): exit $rc $(head -c 200 "$tmp/bad.err")"
 	fi
 done
-[ $bad = 0 ] && pass "$total damaged captures: exit 0/1, valid JSON${VG:+, valgrind clean}" ||
+[ $bad = 0 ] && pass "$total damaged captures: exit 0/1, valid JSON${CHECKER:+, $CHECKER}" ||
 	fail "$bad of $total damaged captures crashed or printed broken JSON"
 
 finish
