@@ -54,15 +54,23 @@ static void nfmp_nat_addr_set(u8 *a, u8 family, const union nf_inet_addr *u3)
 }
 
 /*
- * An announcing host address already mapped by one of the connection's
+ * An announcing host address already mapped: by the operator's static 1:1
+ * NAT (config nat-map; the port is kept), or by one of the connection's
  * subflows (its SNAT source or DNAT target, or either half of a 1:1 NAT):
  * use that mapping. Under nfmp_net.lock (subflow list) and conn->lock.
  */
 static bool nfmp_nat_find_mapping(const struct nfmp_kconn *conn, const struct nf_conn *ct,
 				  u8 sender, u16 port, struct nfmp_nat_plan *plan)
 {
+	union nf_inet_addr inside = {}, outside;
 	struct nf_conn *sub;
 
+	memcpy(inside.all, plan->aa.addr, plan->aa.family == 4 ? 4 : 16);
+	if (nfmp_nat_map_lookup(nfmp_pernet(nf_ct_net(ct)), nf_ct_l3num(ct), &inside, &outside)) {
+		nfmp_nat_addr_set(plan->out.addr, plan->aa.family, &outside);
+		plan->out.port = port;
+		return true;
+	}
 	nfmp_for_each_subflow(conn, sub) {
 		enum ip_conntrack_dir ds;
 		const struct nf_conntrack_tuple *real, *seen;

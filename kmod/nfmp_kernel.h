@@ -9,6 +9,7 @@
 #include <linux/rculist.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
+#include <net/netlink.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_helper.h>
 #include <net/tcp.h>		/* MAX_TCP_OPTION_SPACE */
@@ -163,6 +164,8 @@ struct nfmp_net {
 	unsigned int		reap_bucket;	/* where the next sweep starts */
 	struct delayed_work	reap_work;
 	possible_net_t		net;
+	/* config nat-map: the operator's static 1:1 NAT; replaced under lock */
+	struct nfmp_nat_map __rcu *nat_map;
 };
 
 struct nfmp_net *nfmp_pernet(const struct net *net);
@@ -221,6 +224,19 @@ int nfmp_track_set_auto_detect(struct net *net, bool on);
 /* nfmp_nat_hook.c */
 void nfmp_nat_request_module(void);
 void nfmp_nat_hook_exit(void);
+
+/* nfmp_nat_map.c */
+struct nfmp_nat_map;
+extern const struct nla_policy nfmp_nat_map_policy[NFMPTCP_NAT_MAP_A_MAX + 1];
+int nfmp_nat_map_parse(const struct nlattr *attr, struct nfmp_nat_map **mapp,
+		       struct netlink_ext_ack *extack);
+void nfmp_nat_map_free(struct nfmp_nat_map *map);
+void nfmp_nat_map_replace(struct nfmp_net *nn, struct nfmp_nat_map *map);
+void nfmp_nat_map_exit(struct nfmp_net *nn);
+size_t nfmp_nat_map_nlsize(void);
+int nfmp_nat_map_fill(struct sk_buff *msg, struct nfmp_net *nn);
+bool nfmp_nat_map_lookup(struct nfmp_net *nn, u8 l3num, const union nf_inet_addr *inside,
+			 union nf_inet_addr *outside);
 
 /* nfmp_netlink.c: events are no-ops when nobody listens. */
 int nfmp_netlink_init(void);

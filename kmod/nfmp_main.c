@@ -73,6 +73,7 @@ static void __net_exit nfmp_net_exit_batch(struct list_head *net_exit_list)
 		struct nfmp_net *nn = nfmp_pernet(net);
 
 		nfmp_table_exit(nn);
+		nfmp_nat_map_exit(nn);
 		free_percpu(nn->stats);
 	}
 }

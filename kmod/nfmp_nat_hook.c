@@ -42,6 +42,7 @@ void nfmp_nat_hook_exit(void)
 /* What the NAT half needs of the tracker and of the protocol core. */
 EXPORT_SYMBOL_GPL(nfmp_pernet);
 EXPORT_SYMBOL_GPL(nfmp_event_addr);
+EXPORT_SYMBOL_GPL(nfmp_nat_map_lookup);
 EXPORT_SYMBOL_GPL(nfmp_has_mptcp_option);
 EXPORT_SYMBOL_GPL(nfmp_parse_options);
 EXPORT_SYMBOL_GPL(nfmp_add_addr_len);

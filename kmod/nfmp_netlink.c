@@ -53,6 +53,8 @@ static const struct nla_policy nfmp_nl_cfg_policy[NFMPTCP_CFG_A_MAX + 1] = {
 	[NFMPTCP_CFG_A_ADD_ADDR]	= NLA_POLICY_MAX(NLA_U8, __NFMPTCP_ACTION_MAX - 1),
 	[NFMPTCP_CFG_A_ADD_ADDR_BAD_HMAC] = NLA_POLICY_MAX(NLA_U8, __NFMPTCP_ACTION_MAX - 1),
 	[NFMPTCP_CFG_A_AUTO_DETECT]	= NLA_POLICY_MAX(NLA_U8, 1),
+	/* pairs, families, duplicates: nfmp_nat_map_parse() */
+	[NFMPTCP_CFG_A_NAT_MAP]		= NLA_POLICY_NESTED(nfmp_nat_map_policy),
 };
 
 #define NFMP_ACT(a)	BIT(NFMPTCP_ACTION_##a)
@@ -469,7 +471,7 @@ static int nfmp_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 
 	msg = genlmsg_new(nla_total_size(0) + 3 * nla_total_size(sizeof(u32)) +
-			  9 * nla_total_size(sizeof(u8)), GFP_KERNEL);
+			  9 * nla_total_size(sizeof(u8)) + nfmp_nat_map_nlsize(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &nfmp_genl_family, 0, NFMPTCP_CMD_CONFIG_GET);
@@ -493,7 +495,8 @@ static int nfmp_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u8(msg, NFMPTCP_CFG_A_ADD_ADDR, READ_ONCE(nn->cfg.add_addr)) ||
 	    nla_put_u8(msg, NFMPTCP_CFG_A_ADD_ADDR_BAD_HMAC,
 		       READ_ONCE(nn->cfg.add_addr_bad_hmac)) ||
-	    nla_put_u8(msg, NFMPTCP_CFG_A_AUTO_DETECT, READ_ONCE(nn->hooks_on)))
+	    nla_put_u8(msg, NFMPTCP_CFG_A_AUTO_DETECT, READ_ONCE(nn->hooks_on)) ||
+	    nfmp_nat_map_fill(msg, nn))
 		goto nomem;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -520,6 +523,7 @@ static int nfmp_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nfmp_net *nn = nfmp_pernet(genl_info_net(info));
 	struct nlattr *tb[NFMPTCP_CFG_A_MAX + 1];
 	struct nfmp_config *cfg = &nn->cfg;
+	struct nfmp_nat_map *nat_map = NULL;
 	struct nlattr *attr;
 	bool any = false;
 	int err, i;
@@ -545,13 +549,20 @@ static int nfmp_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no configuration value given");
 		return -EINVAL;
 	}
-	/* the only setting that can fail: first, so that a failure changes nothing */
+	/* built whole before anything changes; installed last */
+	if (tb[NFMPTCP_CFG_A_NAT_MAP]) {
+		err = nfmp_nat_map_parse(tb[NFMPTCP_CFG_A_NAT_MAP], &nat_map, info->extack);
+		if (err)
+			return err;
+	}
+	/* the only setting that can fail to apply: first, so that a failure changes nothing */
 	if (tb[NFMPTCP_CFG_A_AUTO_DETECT]) {
 		err = nfmp_track_set_auto_detect(genl_info_net(info),
 						 nla_get_u8(tb[NFMPTCP_CFG_A_AUTO_DETECT]));
 		if (err) {
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[NFMPTCP_CFG_A_AUTO_DETECT],
 					    "cannot register the hooks");
+			nfmp_nat_map_free(nat_map);
 			return err;
 		}
 	}
@@ -575,6 +586,8 @@ static int nfmp_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	nfmp_nl_cfg_set_u8(tb[NFMPTCP_CFG_A_MP_CAPABLE], &cfg->mp_capable);
 	nfmp_nl_cfg_set_u8(tb[NFMPTCP_CFG_A_ADD_ADDR], &cfg->add_addr);
 	nfmp_nl_cfg_set_u8(tb[NFMPTCP_CFG_A_ADD_ADDR_BAD_HMAC], &cfg->add_addr_bad_hmac);
+	if (tb[NFMPTCP_CFG_A_NAT_MAP])
+		nfmp_nat_map_replace(nn, nat_map);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <linux/genetlink.h>
 
 #include "config_keys.h"
+#include "config_nat_map.h"
 #include "json_out.h"
 #include "nfmptcp.h"
 #include "nl_client.h"
@@ -12,6 +13,7 @@
 struct nfm_cfg {
 	bool		have[NFMPTCP_CFG_A_MAX + 1];
 	uint32_t	val[NFMPTCP_CFG_A_MAX + 1];
+	struct nfm_nat_map nat_map;
 };
 
 static void nfm_config_usage(FILE *f)
@@ -38,7 +40,12 @@ static int nfm_config_cb(const struct nlmsghdr *nlh, void *data)
 
 			if (t == NFMPTCP_CFG_A_UNSPEC || t > NFMPTCP_CFG_A_MAX)
 				continue;
-			if (mnl_attr_get_payload_len(c) == 1)
+			if (t == NFMPTCP_CFG_A_NAT_MAP) {
+				if (nfm_nat_map_get(c, &cfg->nat_map)) {
+					nfm_err("config: malformed nat-map in the kernel's reply");
+					return MNL_CB_ERROR;
+				}
+			} else if (mnl_attr_get_payload_len(c) == 1)
 				cfg->val[t] = mnl_attr_get_u8(c);
 			else if (mnl_attr_get_payload_len(c) == 4)
 				cfg->val[t] = mnl_attr_get_u32(c);
@@ -48,6 +55,21 @@ static int nfm_config_cb(const struct nlmsghdr *nlh, void *data)
 		}
 	}
 	return MNL_CB_OK;
+}
+
+/* nat-map: the text form is what `config nat-map` takes; JSON: member nat_map, a list */
+static void nfm_config_print_nat_map(const struct nfm_cfg *cfg, const struct nfm_cfg_key *k,
+				     const struct nfm_cfg_key *only, const struct nfm_global *g,
+				     struct nfm_json *j)
+{
+	static char buf[NFM_NAT_MAP_STRLEN];
+
+	if (g->json)
+		nfm_nat_map_json(j, "nat_map", &cfg->nat_map);
+	else if (only)
+		printf("%s\n", nfm_nat_map_str(&cfg->nat_map, buf, sizeof(buf)));
+	else
+		printf("%-19s %s\n", k->name, nfm_nat_map_str(&cfg->nat_map, buf, sizeof(buf)));
 }
 
 static void nfm_config_print(const struct nfm_cfg *cfg, const struct nfm_cfg_key *only,
@@ -62,7 +84,9 @@ static void nfm_config_print(const struct nfm_cfg *cfg, const struct nfm_cfg_key
 
 		if ((only && only != k) || !cfg->have[k->attr])
 			continue;
-		if (g->json)
+		if (k->type == NFM_CFG_NAT_MAP)
+			nfm_config_print_nat_map(cfg, k, only, g, j);
+		else if (g->json)
 			nfm_cfg_json(j, k, v);
 		else if (only)
 			printf("%s\n", nfm_cfg_value_str(k, v, buf, sizeof(buf)));
@@ -73,8 +97,9 @@ static void nfm_config_print(const struct nfm_cfg *cfg, const struct nfm_cfg_key
 
 int nfm_cmd_config(int argc, char **argv, const struct nfm_global *g)
 {
+	static struct nfm_nat_map nat_map;
 	const struct nfm_cfg_key *key = NULL;
-	struct nfm_cfg cfg = { 0 };
+	static struct nfm_cfg cfg;
 	struct nlmsghdr *nlh;
 	struct nfm_nl nl;
 	uint32_t value = 0;
@@ -97,7 +122,14 @@ int nfm_cmd_config(int argc, char **argv, const struct nfm_global *g)
 			return NFM_EXIT_USAGE;
 		}
 	}
-	if (argc == 3 && nfm_cfg_parse_value(key, argv[2], &value)) {
+	if (argc == 3 && key->type == NFM_CFG_NAT_MAP) {
+		char why[160];
+
+		if (nfm_nat_map_parse(argv[2], &nat_map, why, sizeof(why))) {
+			nfm_err("config: invalid value '%s' for %s (%s)", argv[2], key->name, why);
+			return NFM_EXIT_USAGE;
+		}
+	} else if (argc == 3 && nfm_cfg_parse_value(key, argv[2], &value)) {
 		char expected[160];
 
 		nfm_err("config: invalid value '%s' for %s (%s)", argv[2], key->name,
@@ -112,7 +144,9 @@ int nfm_cmd_config(int argc, char **argv, const struct nfm_global *g)
 
 		nlh = nfm_nl_request(&nl, NFMPTCP_CMD_CONFIG_SET, NLM_F_ACK);
 		nest = mnl_attr_nest_start(nlh, NFMPTCP_A_CONFIG);
-		if (nfm_cfg_attr_len(key) == 1)
+		if (key->type == NFM_CFG_NAT_MAP)
+			nfm_nat_map_put(nlh, &nat_map);
+		else if (nfm_cfg_attr_len(key) == 1)
 			mnl_attr_put_u8(nlh, key->attr, value);
 		else
 			mnl_attr_put_u32(nlh, key->attr, value);

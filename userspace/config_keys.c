@@ -39,6 +39,9 @@ const struct nfm_cfg_key nfm_cfg_keys[] = {
 	{ "add-addr-bad-hmac", NFMPTCP_CFG_A_ADD_ADDR_BAD_HMAC, NFM_CFG_ACTION,
 	  nfm_add_addr_hmac_actions,
 	  "ADD_ADDR options whose HMAC does not verify (pass | drop: the option only)" },
+	{ "nat-map", NFMPTCP_CFG_A_NAT_MAP, NFM_CFG_NAT_MAP, NULL,
+	  "the static 1:1 NAT nf_nat_mptcp announces through: IN=OUT[,IN=OUT...] (IPv4 or IPv6,"
+	  " one family per pair, at most " NFM_XSTR(NFMPTCP_NAT_MAP_PAIRS_MAX) ") or none" },
 };
 const unsigned int nfm_cfg_nkeys = sizeof(nfm_cfg_keys) / sizeof(nfm_cfg_keys[0]);
 
@@ -54,6 +57,8 @@ const struct nfm_cfg_key *nfm_cfg_key_find(const char *name)
 
 unsigned int nfm_cfg_attr_len(const struct nfm_cfg_key *k)
 {
+	if (k->type == NFM_CFG_NAT_MAP)
+		return 0;
 	return k->type == NFM_CFG_U32 ? 4 : 1;
 }
 
@@ -63,6 +68,8 @@ int nfm_cfg_parse_value(const struct nfm_cfg_key *k, const char *s, uint32_t *v)
 	uint8_t action;
 	char *end;
 
+	if (k->type == NFM_CFG_NAT_MAP)
+		return -1;
 	if (k->type == NFM_CFG_ACTION) {
 		if (nfm_action_parse(k->actions, s, &action))
 			return -1;

@@ -13,6 +13,7 @@ enum nfm_cfg_type {
 	NFM_CFG_U32,		/* u32, decimal; the kernel checks the range */
 	NFM_CFG_BOOL,		/* u8 0/1, printed on/off */
 	NFM_CFG_ACTION,		/* u8 enum nfmptcp_action, by the names in ->actions */
+	NFM_CFG_NAT_MAP,	/* a nest: config_nat_map.h has its value's forms */
 };
 
 struct nfm_cfg_key {
@@ -29,13 +30,14 @@ extern const unsigned int nfm_cfg_nkeys;
 /* The key named @name, or NULL. */
 const struct nfm_cfg_key *nfm_cfg_key_find(const char *name);
 
-/* Attribute size on the wire: 1 (bool, action) or 4. */
+/* Attribute size on the wire: 1 (bool, action), 4, or 0 (a nest). */
 unsigned int nfm_cfg_attr_len(const struct nfm_cfg_key *k);
 
 /*
  * VALUE as the operator typed it, into what the kernel takes. Only the syntax
  * of numbers is checked (their ranges are the kernel's, whose extack message
- * names the bound); action names must be one of the key's. 0 or -1.
+ * names the bound); action names must be one of the key's. 0 or -1 (always
+ * for a nest, whose value is not a number).
  */
 int nfm_cfg_parse_value(const struct nfm_cfg_key *k, const char *s, uint32_t *v);
 

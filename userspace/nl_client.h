@@ -22,8 +22,8 @@ struct nfm_nl {
 	uint32_t		portid;
 	uint32_t		seq;
 	char			extack[256];	/* kernel's message for the last error, or "" */
-	/* our requests are a header and a few attributes */
-	char			req[1024] __attribute__((aligned(4)));
+	/* our requests: a header and a few attributes, or a nat-map (64 IPv6 pairs: 2.8 KiB) */
+	char			req[4096] __attribute__((aligned(4)));
 };
 
 /*

@@ -229,10 +229,38 @@ enum nfmptcp_config_attr {
 	NFMPTCP_CFG_A_ADD_ADDR,			/* accept (pass), strip-private, strip */
 	NFMPTCP_CFG_A_ADD_ADDR_BAD_HMAC,	/* accept (pass), strip ("drop" the option) */
 	NFMPTCP_CFG_A_AUTO_DETECT,	/* u8 bool: hooks find MPTCP; 0: `ct helper set` only */
+	NFMPTCP_CFG_A_NAT_MAP,		/* nest: nfmptcp_nat_map_attr; a new map, empty: none */
 	__NFMPTCP_CFG_A_MAX
 };
 
 #define NFMPTCP_CFG_A_MAX (__NFMPTCP_CFG_A_MAX - 1)
+
+/*
+ * The static 1:1 NAT of the netns that nf_nat_mptcp announces through
+ * (Documentation/nat.rst): inside address -> outside address, ports kept.
+ */
+enum nfmptcp_nat_map_attr {
+	NFMPTCP_NAT_MAP_A_UNSPEC,
+	NFMPTCP_NAT_MAP_A_PAIR,		/* nest: nfmptcp_nat_pair_attr, once per pair */
+	__NFMPTCP_NAT_MAP_A_MAX
+};
+
+#define NFMPTCP_NAT_MAP_A_MAX (__NFMPTCP_NAT_MAP_A_MAX - 1)
+
+/* pairs in a map at most */
+#define NFMPTCP_NAT_MAP_PAIRS_MAX	64
+
+/* One inside and one outside address, of the same family; each at most once per map. */
+enum nfmptcp_nat_pair_attr {
+	NFMPTCP_NAT_PAIR_A_UNSPEC,
+	NFMPTCP_NAT_PAIR_A_INSIDE4,	/* be32: the host's own address */
+	NFMPTCP_NAT_PAIR_A_INSIDE6,	/* binary, 16 bytes */
+	NFMPTCP_NAT_PAIR_A_OUTSIDE4,	/* be32: the address the NAT translates it to */
+	NFMPTCP_NAT_PAIR_A_OUTSIDE6,	/* binary, 16 bytes */
+	__NFMPTCP_NAT_PAIR_A_MAX
+};
+
+#define NFMPTCP_NAT_PAIR_A_MAX (__NFMPTCP_NAT_PAIR_A_MAX - 1)
 
 #define NFMPTCP_JOIN_RATE_MAX	1000
 

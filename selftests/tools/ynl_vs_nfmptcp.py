@@ -6,7 +6,7 @@ what `nfmptcp -j` printed for the same state (selftests/netlink_ynl.sh).
 
   conns  YNL.json SHOW.json MIN_SUBFLOWS   a conn-get dump/do vs `show -j`
   stats  YNL.json BEFORE.json AFTER.json   every counter, BEFORE <= YNL <= AFTER
-  config YNL.json CONFIG.json              every key equal
+  config YNL.json CONFIG.json              every key equal (nat-map: its pairs)
   events YNL.json MONITOR.json             same events, same order, same content
 
 Exit 0 when they agree; otherwise the differences go to stderr, exit 1.
@@ -167,12 +167,21 @@ def cmp_stats(ynl_path, before_path, after_path):
     return errs
 
 
+def nat_map_view(y):
+    """YNL's nat-map nest ({"pair": [{"inside4": ...}, ...]}) as nfmptcp prints it."""
+    return [{"inside": addr(p.get("inside4", p.get("inside6"))),
+             "outside": addr(p.get("outside4", p.get("outside6")))}
+            for p in (y or {}).get("pair", [])]
+
+
 def cmp_config(ynl_path, cfg_path):
     y = load(ynl_path).get("config", {})
     n = load(cfg_path)
     errs = []
     if not n:
         errs.append("nfmptcp config printed nothing")
+    if "nat-map" in y:
+        y["nat-map"] = nat_map_view(y["nat-map"])
     for k, v in n.items():
         yk = k.replace("_", "-")
         if isinstance(v, str):

@@ -4,13 +4,16 @@
  * (config_keys.c) and the policy and action names (policy_names.c): what an
  * operator may type for each key, what the kernel gets, how values print in
  * text and JSON, and that every config attribute and policy of the uapi has
- * its name.
+ * its name; the nat-map value (config_nat_map.c): syntax, text, JSON and its
+ * netlink nest.
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nfmp_tap.h"
 #include "config_keys.h"
+#include "config_nat_map.h"
 #include "json_out.h"
 #include "policy_names.h"
 #include "../kmod/uapi/nfmptcp.h"
@@ -50,6 +53,7 @@ static void test_keys(void)
 		{ "add-addr",		NFMPTCP_CFG_A_ADD_ADDR,			1 },
 		{ "add-addr-bad-hmac",	NFMPTCP_CFG_A_ADD_ADDR_BAD_HMAC,	1 },
 		{ "auto-detect",	NFMPTCP_CFG_A_AUTO_DETECT,		1 },
+		{ "nat-map",		NFMPTCP_CFG_A_NAT_MAP,			0 },
 	};
 	unsigned int i, a, n;
 
@@ -347,6 +351,139 @@ static void test_policy_names(void)
 	nfmp_tap_group("policies: named as their config keys; action names, generic and per key");
 }
 
+/* nat-map VALUE: 0 and its text form in @out, or -1 and the reason */
+static int nat_map(const char *s, char *out, size_t len)
+{
+	static struct nfm_nat_map m;
+	char err[160];
+
+	if (nfm_nat_map_parse(s, &m, err, sizeof(err))) {
+		snprintf(out, len, "%s", err);
+		return -1;
+	}
+	nfm_nat_map_str(&m, out, len);
+	return 0;
+}
+
+static void test_nat_map_parse(void)
+{
+	static const struct {
+		const char	*val;
+		int		rc;
+		const char	*want;	/* text form, or a part of the reason */
+	} cases[] = {
+		{ "none",			0, "none" },
+		{ "10.0.3.1=192.0.2.1",		0, "10.0.3.1=192.0.2.1" },
+		{ "10.0.3.1=192.0.2.1,10.0.4.1=192.0.2.2", 0, "10.0.3.1=192.0.2.1,10.0.4.1=192.0.2.2" },
+		{ "fd00:4::1=2001:db8::2",	0, "fd00:4::1=2001:db8::2" },
+		/* printed in the canonical form */
+		{ "FD00:4:0::1=2001:DB8::0:2",	0, "fd00:4::1=2001:db8::2" },
+		{ "10.0.4.1=192.0.2.2,fd00:4::1=2001:db8::2", 0,
+		  "10.0.4.1=192.0.2.2,fd00:4::1=2001:db8::2" },
+		/* special and duplicate addresses are the kernel's to refuse */
+		{ "0.0.0.0=192.0.2.1",		0, "0.0.0.0=192.0.2.1" },
+		{ "10.0.3.1=192.0.2.1,10.0.3.1=192.0.2.2", 0, "10.0.3.1=192.0.2.1,10.0.3.1=192.0.2.2" },
+		{ "",				-1, "or none" },
+		{ "None",			-1, "pair 1: IN=OUT" },
+		{ "10.0.3.1",			-1, "pair 1: IN=OUT" },
+		{ "10.0.3.1=",			-1, "outside address ''" },
+		{ "=192.0.2.1",			-1, "inside address ''" },
+		{ "10.0.3.1==192.0.2.1",	-1, "pair 1: IN=OUT" },
+		{ "10.0.3.1=192.0.2.1=1.2.3.4",	-1, "pair 1: IN=OUT" },
+		{ "10.0.3.1=192.0.2.1,",	-1, "pair 2: IN=OUT" },
+		{ ",10.0.3.1=192.0.2.1",	-1, "pair 1: IN=OUT" },
+		{ "10.0.3.1=192.0.2.1,,10.0.4.1=192.0.2.2", -1, "pair 2: IN=OUT" },
+		{ "10.0.3.1 =192.0.2.1",	-1, "inside address '10.0.3.1 '" },
+		{ "10.0.3.1= 192.0.2.1",	-1, "outside address ' 192.0.2.1'" },
+		{ "10.0.3=192.0.2.1",		-1, "inside address '10.0.3'" },
+		{ "10.0.3.256=192.0.2.1",	-1, "inside address" },
+		{ "010.0.3.1=192.0.2.1",	-1, "inside address" },
+		{ "10.0.3.1/32=192.0.2.1",	-1, "inside address" },
+		{ "host=192.0.2.1",		-1, "inside address 'host'" },
+		{ "fe80::1%eth0=2001:db8::1",	-1, "inside address" },
+		{ "10.0.3.1=2001:db8::1",	-1, "pair 1: IN and OUT must be of the same family" },
+		{ "10.0.3.1=192.0.2.1,fd00::1=192.0.2.2", -1, "pair 2: IN and OUT" },
+		{ "1111:2222:3333:4444:5555:6666:7777:8888:9999=::1", -1, "inside address" },
+	};
+	char out[NFM_NAT_MAP_STRLEN], s[NFM_NAT_MAP_STRLEN];
+	unsigned int i, n;
+	int rc;
+
+	for (i = 0; i < NELEMS(cases); i++) {
+		rc = nat_map(cases[i].val, out, sizeof(out));
+		NFMP_CHECKF(rc == cases[i].rc, "'%s': rc %d (%s)", cases[i].val, rc, out);
+		if (!cases[i].rc)
+			NFMP_CHECKF(!strcmp(out, cases[i].want), "'%s': %s", cases[i].val, out);
+		else
+			NFMP_CHECKF(strstr(out, cases[i].want), "'%s': %s", cases[i].val, out);
+	}
+	/* 64 pairs, not 65 */
+	for (n = 0, i = 0; i < NFMPTCP_NAT_MAP_PAIRS_MAX; i++)
+		n += snprintf(s + n, sizeof(s) - n, "%s10.0.%u.1=192.0.%u.1", i ? "," : "", i, i);
+	NFMP_CHECK(nat_map(s, out, sizeof(out)) == 0 && !strcmp(out, s));
+	snprintf(s + n, sizeof(s) - n, ",10.1.0.1=192.1.0.1");
+	NFMP_CHECK(nat_map(s, out, sizeof(out)) == -1 && strstr(out, "at most 64 pairs"));
+	/* the longest text form fits NFM_NAT_MAP_STRLEN */
+	for (n = 0, i = 0; i < NFMPTCP_NAT_MAP_PAIRS_MAX; i++)
+		n += snprintf(s + n, sizeof(s) - n,
+			      "%sfd00:2222:3333:4444:5555:6666:7777:%04x=2001:db8:3333:4444:5555:6666:7777:%04x",
+			      i ? "," : "", 0x8000 + i, 0x8000 + i);
+	NFMP_CHECK(nat_map(s, out, sizeof(out)) == 0 && !strcmp(out, s));
+	NFMP_CHECK(strlen(s) < NFM_NAT_MAP_STRLEN);
+	nfmp_tap_group("config nat-map: IN=OUT pairs or none, syntax checked, 64 at most");
+}
+
+static void test_nat_map_forms(void)
+{
+	static const char want_json[] = "{\"nat_map\":[{\"inside\":\"10.0.4.1\",\"outside\":\"192.0.2.2\"},"
+		"{\"inside\":\"fd00:4::1\",\"outside\":\"2001:db8::2\"}],\"none\":[]}\n";
+	static struct nfm_nat_map m, back, none;
+	char err[160], *out = NULL, buf[MNL_SOCKET_BUFFER_SIZE];
+	const struct nlattr *a, *nest = NULL;
+	struct nlmsghdr *nlh;
+	struct nfm_json j;
+	size_t len = 0;
+	FILE *f;
+
+	NFMP_CHECK(!nfm_nat_map_parse("10.0.4.1=192.0.2.2,fd00:4::1=2001:db8::2", &m, err,
+				      sizeof(err)));
+	f = open_memstream(&out, &len);
+	nfm_json_init(&j, f, false);
+	nfm_json_obj_open(&j, NULL);
+	nfm_nat_map_json(&j, "nat_map", &m);
+	nfm_nat_map_json(&j, "none", &none);
+	nfm_json_obj_close(&j);
+	NFMP_CHECK(nfm_json_finish(&j) == 0);
+	fclose(f);
+	NFMP_CHECKF(out && !strcmp(out, want_json), "%s", out ? out : "(null)");
+	free(out);
+
+	/* the nest: one PAIR per pair, the address types by family; and back */
+	nlh = mnl_nlmsg_put_header(buf);
+	nfm_nat_map_put(nlh, &m);
+	mnl_attr_for_each(a, nlh, 0)
+		nest = a;
+	NFMP_CHECK(nest && mnl_attr_get_type(nest) == NFMPTCP_CFG_A_NAT_MAP);
+	NFMP_CHECK(nest && (nest->nla_type & NLA_F_NESTED));
+	NFMP_CHECK(nest && mnl_attr_get_payload_len(nest) == (4 + 8 + 8) + (4 + 20 + 20));
+	NFMP_CHECK(nest && !nfm_nat_map_get(nest, &back));
+	NFMP_CHECK(!memcmp(&m, &back, sizeof(m)));
+	nlh = mnl_nlmsg_put_header(buf);
+	nfm_nat_map_put(nlh, &none);
+	nest = mnl_nlmsg_get_payload(nlh);
+	NFMP_CHECK(mnl_attr_get_payload_len(nest) == 0);
+	NFMP_CHECK(!nfm_nat_map_get(nest, &back) && back.n == 0);
+	/* a pair without its outside address is refused */
+	nlh = mnl_nlmsg_put_header(buf);
+	a = mnl_attr_nest_start(nlh, NFMPTCP_CFG_A_NAT_MAP);
+	nest = mnl_attr_nest_start(nlh, NFMPTCP_NAT_MAP_A_PAIR);
+	mnl_attr_put_u32(nlh, NFMPTCP_NAT_PAIR_A_INSIDE4, htonl(0x0a000401));
+	mnl_attr_nest_end(nlh, (struct nlattr *)nest);
+	mnl_attr_nest_end(nlh, (struct nlattr *)a);
+	NFMP_CHECK(nfm_nat_map_get(a, &back) == -1);
+	nfmp_tap_group("config nat-map: JSON list of inside/outside, netlink nest round trip");
+}
+
 int main(void)
 {
 	test_keys();
@@ -356,5 +493,7 @@ int main(void)
 	test_messages();
 	test_json();
 	test_policy_names();
+	test_nat_map_parse();
+	test_nat_map_forms();
 	return nfmp_tap_done();
 }
