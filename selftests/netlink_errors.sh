@@ -6,6 +6,8 @@
 #    loadable: the first request loads it (genl family alias);
 #  - values out of the policy's range: "integer out of range" with the range,
 #    config unchanged; an unknown token: "no connection with this token";
+#    a nat-map the kernel refuses (special address, an address in two pairs):
+#    its reason;
 #  - bad arguments: usage error, exit 2;
 #  - an unprivileged user, and root of a user namespace that does not own the
 #    network namespace, get EPERM on config set (reads are allowed);
@@ -67,7 +69,30 @@ expect "max-conns 4194305 rejected by policy" 1 "integer out of range.*4194304" 
 	run "$NFMPTCP" config max-conns 4194305
 expect "join-related 2 rejected by policy" 1 "integer out of range" \
 	run "$NFMPTCP" config join-related 2
+# nat-map: the CLI checks the syntax, the kernel what makes a map wrong
+expect "nat-map: a special address refused by the kernel" 1 "a pair's addresses must be unicast" \
+	run "$NFMPTCP" config nat-map 10.0.3.1=192.0.2.1,224.0.0.1=192.0.2.2
+expect "nat-map: an address in two pairs refused by the kernel" 1 "an address is in two pairs" \
+	run "$NFMPTCP" config nat-map 10.0.3.1=192.0.2.1,10.0.4.1=192.0.2.1
+expect "nat-map: IPv6 loopback refused by the kernel" 1 "must be unicast" \
+	run "$NFMPTCP" config nat-map fd00:3::1=::1
 nfm_check "rejected values left the config unchanged" [ "$(run "$NFMPTCP" -j config)" = "$before" ]
+expect "nat-map: families mixed in a pair: usage error" 2 \
+	"invalid value '10.0.3.1=2001:db8::1' for nat-map \(pair 1: IN and OUT must be of the same family\)" \
+	run "$NFMPTCP" config nat-map 10.0.3.1=2001:db8::1
+expect "nat-map: not an address: usage error" 2 "pair 2: outside address 'pub' is not an IPv4 or IPv6 address" \
+	run "$NFMPTCP" config nat-map 10.0.3.1=192.0.2.1,10.0.4.1=pub
+expect "nat-map: no '=': usage error" 2 "pair 1: IN=OUT" run "$NFMPTCP" config nat-map 10.0.3.1
+expect "nat-map: empty: usage error" 2 "IN=OUT\[,IN=OUT...\] or none" run "$NFMPTCP" config nat-map ""
+many=$(for i in $(seq 0 64); do printf '10.1.%d.1=192.0.%d.1,' "$i" "$i"; done)
+expect "nat-map: 65 pairs: usage error" 2 "at most 64 pairs" run "$NFMPTCP" config nat-map "${many%,}"
+# 1..64: no zero group, so that the canonical form printed back is the one typed
+many=$(for i in $(seq 1 64); do printf 'fd00:%x::1=2001:db8:%x::1,' "$i" "$i"; done)
+nfm_check "nat-map: 64 IPv6 pairs are taken, and shown back" \
+	bash -c 'ip netns exec "$1" "$2" config nat-map "$3" && [ "$(ip netns exec "$1" "$2" config nat-map)" = "$3" ]' \
+	_ "$ns" "$NFMPTCP" "${many%,}"
+run "$NFMPTCP" config nat-map none
+nfm_check "nat-map none: the config is what it was" [ "$(run "$NFMPTCP" -j config)" = "$before" ]
 expect "unknown token: extack message, exit 1" 1 "no connection with this token" \
 	run "$NFMPTCP" show 0xdeadbeef
 expect "unknown config key: usage error" 2 "unknown key 'max-foo'" run "$NFMPTCP" config max-foo
@@ -83,6 +108,8 @@ nfm_check "config --help exits 0" run "$NFMPTCP" config --help
 run "$NFMPTCP" config max-subflows 8 >/dev/null
 expect "nobody cannot change config: EPERM" 1 "Operation not permitted" \
 	nobody "$NFMPTCP_U" config max-subflows 9
+expect "nobody cannot set a nat-map: EPERM" 1 "Operation not permitted" \
+	nobody "$NFMPTCP_U" config nat-map 10.0.3.1=192.0.2.1
 expect "nobody cannot flush: EPERM" 1 "Operation not permitted" nobody "$NFMPTCP_U" flush
 nfm_check "root can flush" run "$NFMPTCP" flush
 nfm_check "nobody can read config" nobody "$NFMPTCP_U" config

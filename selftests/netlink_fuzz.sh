@@ -146,7 +146,9 @@ nfm_check "module still loaded" nfm_module_loaded "$NFM_MODULE"
 nfm_check "the family still answers (stats)" nfm_ns_exec router nfmptcp stats
 # restore what root's fuzzing set (one key per call), then it must be the old config
 nfm_ns_exec router nfmptcp config >"$NFM_TMP/cfg.now"
-jq -r 'to_entries[] | "\(.key | gsub("_"; "-")) \(.value | if . == true then "on" elif . == false then "off" else . end)"' \
+jq -r 'to_entries[] | "\(.key | gsub("_"; "-")) \(.value | if . == true then "on" elif . == false then "off"
+	elif type == "array" then (map("\(.inside)=\(.outside)") | join(",") | if . == "" then "none" else . end)
+	else . end)"' \
 	<<<"$before" >"$NFM_TMP/cfg.old"
 while read -r k v; do
 	nfm_ns_exec router nfmptcp config "$k" "$v" || nfm_log "cannot restore $k $v"

@@ -158,5 +158,31 @@ nfm_log "monitor: $(head -c 2500 "$NFM_TMP/monitor.json")"
 ycmp "YNL receives the events nfmptcp monitor -j prints, in order, same content" \
 	events "$NFM_TMP/ynl-events.json" "$NFM_TMP/monitor.json"
 
+# ---- nat-map: a nest of pairs, set by YNL, shown by nfmptcp and read back by YNL ----
+# (after the events: its cli.py runs must not stretch their window)
+map='{"pair": [{"inside4": 167773185, "outside4": 3221225986},
+	{"inside6": "fd000004000000000000000000000001", "outside6": "20010db8000100000000000000000002"}]}'
+ynl --do config-set --json "{\"config\": {\"nat-map\": $map}}" >"$NFM_TMP/ynl-map.out" 2>&1
+nfm_log "nat-map set: $(head -c 600 "$NFM_TMP/ynl-map.out")"
+nfm_check "YNL config-set nat-map (IPv4 and IPv6 pairs) is what nfmptcp config nat-map shows" \
+	[ "$(nfm_ns_exec router nfmptcp config nat-map)" = "10.0.4.1=192.0.2.2,fd00:4::1=2001:db8:1::2" ]
+ynl --do config-get >"$NFM_TMP/ynl-config-map.json" 2>"$NFM_TMP/ynl-config-map.err"
+nfm_ns_exec router nfmptcp -j config >"$NFM_TMP/config-map.json"
+nfm_log "ynl config: $(cat "$NFM_TMP/ynl-config-map.json") $(head -c 600 "$NFM_TMP/ynl-config-map.err")"
+ycmp "YNL config-get equals nfmptcp config -j, with a nat-map" \
+	config "$NFM_TMP/ynl-config-map.json" "$NFM_TMP/config-map.json"
+ynl --do config-set --json \
+	'{"config": {"nat-map": {"pair": [{"inside4": 167773185, "outside6": "20010db8000100000000000000000002"}]}}}' \
+	>"$NFM_TMP/ynl-map-bad.out" 2>&1
+mrc=$?
+nfm_log "mixed pair: rc=$mrc $(head -c 600 "$NFM_TMP/ynl-map-bad.out")"
+nfm_check "a pair of two families is refused, the extack says why, the map stays" \
+	bash -c '[ "$1" -ne 0 ] && grep -q "a pair is one inside and one outside address of one family" "$2" &&
+		[ "$(ip netns exec "$3" nfmptcp config nat-map)" = "10.0.4.1=192.0.2.2,fd00:4::1=2001:db8:1::2" ]' \
+	_ "$mrc" "$NFM_TMP/ynl-map-bad.out" "$(nfm_ns router)"
+ynl --do config-set --json '{"config": {"nat-map": {}}}' >"$NFM_TMP/ynl-map-clear.out" 2>&1
+nfm_check "YNL config-set with an empty nat-map clears it" \
+	[ "$(nfm_ns_exec router nfmptcp config nat-map)" = none ]
+
 nfm_check_dmesg
 nfm_exit

@@ -366,6 +366,39 @@ static int genl_family_id(int fd, const char *name, uint16_t *id)
 	return found ? 0 : -1;
 }
 
+/*
+ * A nat-map nest: mostly a few pairs of either family, at times one past the
+ * limit, a pair missing an address or mixing families, a special address.
+ */
+static void cfg_nat_map(struct msg *m)
+{
+	size_t nest = nest_start(m, NFMPTCP_CFG_A_NAT_MAP), pair;
+	unsigned int n = rndn(16) ? rndn(4) : NFMPTCP_NAT_MAP_PAIRS_MAX + rndn(2);
+	uint8_t in[16], out[16];
+
+	while (n--) {
+		int v6 = !rndn(3), kind = rndn(24);
+
+		rnd_bytes(in, sizeof(in));
+		rnd_bytes(out, sizeof(out));
+		in[0] = v6 ? 0xfd : 10;		/* unicast, unless ... */
+		out[0] = v6 ? 0x20 : 192;
+		if (kind == 0)
+			in[0] = v6 ? 0xff : 224;	/* multicast */
+		pair = nest_start(m, NFMPTCP_NAT_MAP_A_PAIR);
+		if (kind != 1)
+			attr(m, v6 ? NFMPTCP_NAT_PAIR_A_INSIDE6 : NFMPTCP_NAT_PAIR_A_INSIDE4, in,
+			     v6 ? 16 : 4);
+		if (kind == 2)
+			v6 = !v6;
+		if (kind != 3)
+			attr(m, v6 ? NFMPTCP_NAT_PAIR_A_OUTSIDE6 : NFMPTCP_NAT_PAIR_A_OUTSIDE4, out,
+			     v6 ? 16 : 4);
+		nest_end(m, pair);
+	}
+	nest_end(m, nest);
+}
+
 /* A valid config attribute (or one just out of its range). */
 static void cfg_attr(struct msg *m)
 {
@@ -385,6 +418,9 @@ static void cfg_attr(struct msg *m)
 	case NFMPTCP_CFG_A_JOIN_RATE:
 		v32 = rndn(1100);
 		attr_u32(m, t, v32);
+		break;
+	case NFMPTCP_CFG_A_NAT_MAP:
+		cfg_nat_map(m);
 		break;
 	default:
 		v8 = rndn(8);
@@ -480,11 +516,50 @@ static void mutate(struct msg *m, size_t body)
 
 /* ---- configuration model ---------------------------------------------------- */
 
+/* A nat-map, canonical: per pair its family (4 or 6), inside, outside (16 bytes each). */
+struct nat_map {
+	size_t len;
+	uint8_t b[NFMPTCP_NAT_MAP_PAIRS_MAX * 33];
+};
+
 static struct {
 	int known;			/* initialised from the first CONFIG_GET */
 	int has[NFMPTCP_CFG_A_MAX + 1];
 	uint32_t val[NFMPTCP_CFG_A_MAX + 1];
+	struct nat_map nat_map;		/* NFMPTCP_CFG_A_NAT_MAP's value */
 } cfg_model;
+
+/*
+ * A NAT_MAP nest the kernel took (or sent) into @map, whatever the order of
+ * a pair's two addresses; -1 if it is not a map the kernel would take.
+ */
+static int nat_map_canon(const struct nlattr *nest, struct nat_map *map)
+{
+	const struct nlattr *pa, *a;
+	int plen = nest->nla_len - NLA_HDRLEN, alen;
+
+	map->len = 0;
+	for (pa = NLA_DATA(nest); NLA_OK(pa, plen); pa = NLA_NEXT(pa, plen)) {
+		uint8_t *e = map->b + map->len;
+
+		if (map->len == sizeof(map->b))
+			return -1;
+		memset(e, 0, 33);
+		alen = pa->nla_len - NLA_HDRLEN;
+		for (a = NLA_DATA(pa); NLA_OK(a, alen); a = NLA_NEXT(a, alen)) {
+			uint16_t t = a->nla_type & NLA_TYPE_MASK;
+			int v6 = t == NFMPTCP_NAT_PAIR_A_INSIDE6 || t == NFMPTCP_NAT_PAIR_A_OUTSIDE6;
+			int inside = t == NFMPTCP_NAT_PAIR_A_INSIDE4 || t == NFMPTCP_NAT_PAIR_A_INSIDE6;
+
+			if (a->nla_len != NLA_HDRLEN + (v6 ? 16 : 4))
+				return -1;
+			e[0] = v6 ? 6 : 4;
+			memcpy(e + (inside ? 1 : 17), NLA_DATA(a), v6 ? 16 : 4);
+		}
+		map->len += 33;
+	}
+	return 0;
+}
 
 static int cfg_is_u32(uint16_t t)
 {
@@ -542,7 +617,10 @@ static void cfg_model_apply(const uint8_t *buf, size_t len)
 		if (t < 1 || t > NFMPTCP_CFG_A_MAX)
 			continue;
 		cfg_model.has[t] = 1;
-		cfg_model.val[t] = cfg_value(a, t);
+		if (t == NFMPTCP_CFG_A_NAT_MAP)
+			nat_map_canon(a, &cfg_model.nat_map);
+		else
+			cfg_model.val[t] = cfg_value(a, t);
 	}
 }
 
@@ -571,6 +649,23 @@ static void cfg_model_check(const struct msg *r)
 
 		if (t < 1 || t > NFMPTCP_CFG_A_MAX)
 			continue;
+		if (t == NFMPTCP_CFG_A_NAT_MAP) {
+			static struct nat_map now;
+
+			if (nat_map_canon(a, &now)) {
+				fprintf(stderr, "nl_fuzz: CONFIG_GET: malformed nat-map\n");
+				st.cfg_bad++;
+			} else if (cfg_model.known && cfg_model.has[t] &&
+				   (now.len != cfg_model.nat_map.len ||
+				    memcmp(now.b, cfg_model.nat_map.b, now.len))) {
+				fprintf(stderr, "nl_fuzz: nat-map of %zu pairs, no acknowledged request set it (expected %zu)\n",
+					now.len / 33, cfg_model.nat_map.len / 33);
+				st.cfg_bad++;
+			}
+			cfg_model.has[t] = 1;
+			cfg_model.nat_map = now;
+			continue;
+		}
 		v = cfg_value(a, t);
 		if (cfg_model.known && cfg_model.has[t] && cfg_model.val[t] != v) {
 			fprintf(stderr, "nl_fuzz: config attribute %u is %u, no acknowledged request set it (expected %u)\n",
