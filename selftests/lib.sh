@@ -297,6 +297,65 @@ nfm_topo_setup() {
 	return 0
 }
 
+# nfm_hide_networks client|server NET... : blackhole NETs in that namespace, in
+# its main table and its second link's table (102, 104), as private networks
+# are on the Internet: only a NAT's translations reach them.
+nfm_hide_networks() {
+	local ns=$1 table n
+	shift
+	case $ns in
+	client) table=102 ;;
+	server) table=104 ;;
+	*) echo "nfm_hide_networks: client or server, not $ns" >&2; return 1 ;;
+	esac
+	for n in "$@"; do
+		nfm_ns_exec "$ns" ip route add blackhole "$n" || return 1
+		nfm_ns_exec "$ns" ip route add blackhole "$n" table "$table" || return 1
+	done
+}
+
+# nfm_port_forward PUB PORT [RULE...] : the router as the server's home gateway.
+# Connections to PUB:PORT from outside (r1, r2) are DNATed to the server's
+# first address (10.0.3.1 or fd00:3::1, PUB's family), everything leaving
+# through r1/r2 is masqueraded, and the forward chain (inet nfm_fw forward)
+# drops all but ct state established,related, new connections from inside and
+# the forwarded port; each RULE goes first in it (e.g. a counter the test
+# reads). Replaces the tables of an earlier call. Counters: "dropped".
+nfm_port_forward() {
+	local pub=$1 port=$2 fam=ip inside=10.0.3.1 rules= r
+	shift 2
+	case $pub in *:*) fam=ip6 inside=fd00:3::1 ;; esac
+	for r in "$@"; do
+		rules+="		$r"$'\n'
+	done
+	nfm_ns_exec router nft -f - <<NFT
+table $fam nfm_nat
+delete table $fam nfm_nat
+table inet nfm_fw
+delete table inet nfm_fw
+table $fam nfm_nat {
+	chain pre {
+		type nat hook prerouting priority dstnat;
+		iifname { "r1", "r2" } $fam daddr $pub tcp dport $port dnat to $inside
+	}
+	chain post {
+		type nat hook postrouting priority srcnat;
+		oifname { "r1", "r2" } masquerade
+	}
+}
+table inet nfm_fw {
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+$rules		ct state established,related counter accept
+		iifname { "r3", "r4" } ct state new accept
+		iifname { "r1", "r2" } $fam daddr $inside tcp dport $port ct state new accept
+		meta l4proto ipv6-icmp accept
+		counter comment "dropped"
+	}
+}
+NFT
+}
+
 # nfm_one_cpu : run the rest of the test (every process it starts) on CPU 0.
 # Packets a process sends are handled on its CPU to the end of the veth
 # chain, and the work and timers they start stay there: the whole exchange

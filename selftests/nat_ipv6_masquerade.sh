@@ -21,10 +21,7 @@ nfm_topo_setup --no-subflow || { nfm_fail "topology" "setup failed"; nfm_exit; }
 nfm_ns_exec client sysctl -qw net.ipv4.tcp_timestamps=0 ||
 	{ nfm_fail "topology" "net.ipv4.tcp_timestamps"; nfm_exit; }
 nfm_ns_exec client ip mptcp endpoint add fd00:2::1 dev c2 signal port 10100
-for n in fd00:1::/64 fd00:2::/64; do
-	nfm_ns_exec server ip -6 route add blackhole "$n"
-	nfm_ns_exec server ip -6 route add blackhole "$n" table 104
-done
+nfm_hide_networks server fd00:1::/64 fd00:2::/64
 nfm_ns_exec router nft -f - <<'NFT'
 table ip6 nfm_nat {
 	chain post {

@@ -26,37 +26,11 @@ nfm_require_cmd ip nft jq nstat taskset mptcp_xfer nfmptcp
 PUB=fd00:1::254
 nfm_one_cpu
 nfm_topo_setup --no-subflow --signal6 || { nfm_fail "topology" "setup failed"; nfm_exit; }
-for n in fd00:3::/64 fd00:4::/64; do
-	nfm_ns_exec client ip -6 route add blackhole "$n"
-	nfm_ns_exec client ip -6 route add blackhole "$n" table 102
-done
+nfm_hide_networks client fd00:3::/64 fd00:4::/64
 
 # forward_rules PORT: port-forward [PUB]:PORT to the server's first address
 forward_rules() {
-	nfm_ns_exec router nft -f - <<NFT
-flush ruleset
-table ip6 nfm_nat {
-	chain pre {
-		type nat hook prerouting priority dstnat;
-		iifname { "r1", "r2" } ip6 daddr $PUB tcp dport $1 dnat to fd00:3::1
-	}
-	chain post {
-		type nat hook postrouting priority srcnat;
-		oifname { "r1", "r2" } masquerade
-	}
-}
-table inet nfm_fw {
-	chain forward {
-		type filter hook forward priority filter; policy drop;
-		ip6 daddr fd00:4::1 counter comment "to second address"
-		ct state established,related counter accept
-		iifname { "r3", "r4" } ct state new accept
-		iifname { "r1", "r2" } ip6 daddr fd00:3::1 tcp dport $1 ct state new accept
-		meta l4proto ipv6-icmp accept
-		counter comment "dropped"
-	}
-}
-NFT
+	nfm_port_forward "$PUB" "$1" 'ip6 daddr fd00:4::1 counter comment "to second address"'
 }
 
 rule_counter() { nfm_nft_counter router inet nfm_fw forward "$1" "$2"; }

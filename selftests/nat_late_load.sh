@@ -13,10 +13,7 @@ nfm_require_cmd ip nft jq nstat mptcp_xfer nfmptcp
 
 PUB=10.0.1.254
 nfm_topo_setup --no-subflow || { nfm_fail "topology" "setup failed"; nfm_exit; }
-for n in 10.0.3.0/24 10.0.4.0/24; do
-	nfm_ns_exec client ip route add blackhole "$n"
-	nfm_ns_exec client ip route add blackhole "$n" table 102
-done
+nfm_hide_networks client 10.0.3.0/24 10.0.4.0/24
 nfm_ns_exec router nft -f - <<NFT
 table ip nfm_nat {
 	chain pre {
@@ -34,13 +31,19 @@ NFT
 # transfer started (and after MODULES were loaded); sets ADDS (ADD_ADDR received
 # by the client during it)
 late_announce() {
-	local label=$1 a0 xfer m
+	local label=$1 a0 h0 xfer m
 	shift
 	NFM_PORT=$((NFM_PORT + 10))	# nfm_xfer runs in a subshell below
 	a0=$(nfm_nstat client MPTcpExtAddAddr)
+	h0=$(nfm_nstat server MPTcpExtMPCapableACKRX)
 	nfm_xfer -a "$PUB" -s 4M -t 60 -w 4 &
 	xfer=$!
-	sleep 1
+	# the modules must come after the handshake (a busy VM can start the
+	# client late): wait for the server to have the MP_CAPABLE third ACK
+	for _ in $(seq 100); do
+		[ "$(nfm_nstat server MPTcpExtMPCapableACKRX)" -gt "$h0" ] && break
+		sleep 0.1
+	done
 	for m in "$@"; do
 		# the tracker must not pull the NAT half in by itself: this test loads it
 		if [ "$m" = nf_conntrack_mptcp ]; then

@@ -15,10 +15,7 @@ nfm_require_cmd ip nft jq nstat mptcp_xfer nfmptcp
 OUT=10.0.3.254
 nfm_topo_setup --no-subflow || { nfm_fail "topology" "setup failed"; nfm_exit; }
 nfm_ns_exec client ip mptcp endpoint add 10.0.2.1 dev c2 signal port 10100
-for n in 10.0.1.0/24 10.0.2.0/24; do
-	nfm_ns_exec server ip route add blackhole "$n"
-	nfm_ns_exec server ip route add blackhole "$n" table 104
-done
+nfm_hide_networks server 10.0.1.0/24 10.0.2.0/24
 nfm_ns_exec router nft -f - <<'NFT'
 table ip nfm_nat {
 	chain post {

@@ -20,31 +20,9 @@ ID=7
 nfm_one_cpu	# the announcement is not overtaken: received once (nat_ipv6_port_forward.sh)
 nfm_topo_setup --no-subflow || { nfm_fail "topology" "setup failed"; nfm_exit; }
 nfm_ns_exec server ip mptcp endpoint add 10.0.4.1 dev s2 id "$ID" signal
-for n in 10.0.3.0/24 10.0.4.0/24; do
-	nfm_ns_exec client ip route add blackhole "$n"
-	nfm_ns_exec client ip route add blackhole "$n" table 102
-done
+nfm_hide_networks client 10.0.3.0/24 10.0.4.0/24
 PORT=$((NFM_PORT + 1))
-nfm_ns_exec router nft -f - <<NFT
-table ip nfm_nat {
-	chain pre {
-		type nat hook prerouting priority dstnat;
-		iifname { "r1", "r2" } ip daddr $PUB tcp dport $PORT dnat to 10.0.3.1
-	}
-	chain post {
-		type nat hook postrouting priority srcnat;
-		oifname { "r1", "r2" } masquerade
-	}
-}
-table inet nfm_fw {
-	chain forward {
-		type filter hook forward priority filter; policy drop;
-		ct state established,related accept
-		iifname { "r3", "r4" } ct state new accept
-		iifname { "r1", "r2" } ip daddr 10.0.3.1 tcp dport $PORT ct state new accept
-	}
-}
-NFT
+nfm_port_forward "$PUB" "$PORT"
 
 # client_subflows_to ADDR: the client's established MPTCP subflows to ADDR
 client_subflows_to() {

@@ -179,34 +179,12 @@ if [ "${1:-}" = --scenario ]; then
 	nat-port-forward)
 		pub=10.0.1.254
 		nfm_topo_setup --no-subflow --signal || exit 1
-		for n in 10.0.3.0/24 10.0.4.0/24; do
-			nfm_ns_exec client ip route add blackhole "$n"
-			nfm_ns_exec client ip route add blackhole "$n" table 102
-		done
+		nfm_hide_networks client 10.0.3.0/24 10.0.4.0/24 || exit 1
 		for m in nf_nat nft_chain_nat nft_nat nft_masq nft_ct; do
 			modprobe -q "$m" 2>/dev/null
 		done
 		nfm_load_module nf_conntrack_mptcp && nfm_load_module nf_nat_mptcp || exit 1
-		nfm_ns_exec router nft -f - <<-NFT || exit 1
-		table ip nfm_nat {
-			chain pre {
-				type nat hook prerouting priority dstnat;
-				iifname { "r1", "r2" } ip daddr $pub tcp dport $((NFM_PORT + 1)) dnat to 10.0.3.1
-			}
-			chain post {
-				type nat hook postrouting priority srcnat;
-				oifname { "r1", "r2" } masquerade
-			}
-		}
-		table inet nfm_fw {
-			chain forward {
-				type filter hook forward priority filter; policy drop;
-				ct state established,related accept
-				iifname { "r3", "r4" } ct state new accept
-				iifname { "r1", "r2" } ip daddr 10.0.3.1 tcp dport $((NFM_PORT + 1)) ct state new accept
-			}
-		}
-		NFT
+		nfm_port_forward "$pub" $((NFM_PORT + 1)) || exit 1
 		CAP_NS=router capture_start -i any -P
 		nfm_xfer -a "$pub" -s 100k -w 2 -t 30 -- -J 2 || echo "# transfer failed" >&2
 		capture_stop
