@@ -288,11 +288,12 @@ static unsigned int nfmp_nat_add_addr(struct sk_buff *skb, unsigned int protoff,
 	const struct nf_conntrack_tuple *seen = &ct->tuplehash[!d].tuple;
 	struct net *net = nf_ct_net(ct);
 	struct nfmp_net *nn = nfmp_pernet(net);
-	u8 opts[MAX_TCP_OPTION_SPACE], buf[NFMP_ADD_ADDR_MAXLEN];
+	u8 opts[MAX_TCP_OPTION_SPACE], rebuilt[MAX_TCP_OPTION_SPACE], buf[NFMP_ADD_ADDR_MAXLEN];
+	unsigned int len, newlen = 0;
+	bool written = false, grown = false;
 	struct nfmp_addr_entry snap;
 	struct nfmp_opts parsed;
 	struct nfmp_nat_plan plan;
-	unsigned int len;
 	u8 tcp_flags;
 	int optlen;
 
@@ -352,13 +353,28 @@ static unsigned int nfmp_nat_add_addr(struct sk_buff *skb, unsigned int protoff,
 		if (plan.sign)
 			nfmp_add_addr_sign(&plan.out, &plan.hk);
 		len = nfmp_add_addr_encode(&plan.out, buf);
-		if (!nfmp_opts_replace(opts, optlen, plan.aa.offset, plan.aa.len, buf, len))
+		/*
+		 * Into the NOP padding, else a larger header where the segment
+		 * allows it (a port added to an announcement without timestamps).
+		 */
+		newlen = nfmp_opts_replace_grow(opts, optlen, plan.aa.offset, plan.aa.len, buf,
+						len, rebuilt);
+		if (newlen == optlen) {
+			written = nfmp_tcp_opts_write(skb, protoff, rebuilt, optlen);
+		} else if (newlen && nfmp_tcp_opts_can_grow(skb, protoff, optlen)) {
+			grown = nfmp_tcp_opts_grow(skb, protoff, rebuilt, optlen, newlen);
+			written = grown;
+		}
+		/* no room, or none to be had in the skb: the announcement goes instead */
+		if (!written)
 			plan.action = NFMP_NAT_DROP;
 	}
-	/* removal: NOPs in its place, always possible */
-	if (plan.action == NFMP_NAT_DROP)
+	if (plan.action == NFMP_NAT_DROP) {
+		/* removal: NOPs in its place, always possible */
 		nfmp_opts_replace(opts, optlen, plan.aa.offset, plan.aa.len, NULL, 0);
-	if (!nfmp_tcp_opts_write(skb, protoff, opts, optlen)) {
+		written = nfmp_tcp_opts_write(skb, protoff, opts, optlen);
+	}
+	if (!written) {
 		/* unwritable: never forward the untranslated option; TCP retransmits */
 		nfmp_stat_inc(nn, NFMPTCP_STAT_ADD_ADDR_DROPPED);
 		memzero_explicit(&plan.hk, sizeof(plan.hk));
@@ -371,6 +387,8 @@ static unsigned int nfmp_nat_add_addr(struct sk_buff *skb, unsigned int protoff,
 
 	if (plan.action == NFMP_NAT_REWRITE) {
 		nfmp_stat_inc(nn, NFMPTCP_STAT_ADD_ADDR_REWRITTEN);
+		if (grown)
+			nfmp_stat_inc(nn, NFMPTCP_STAT_ADD_ADDR_GROWN);
 		if (plan.announce)
 			nfmp_event_addr(net, NFMPTCP_EVENT_ADDR_TRANSLATED, conn, &snap,
 					plan.sender);

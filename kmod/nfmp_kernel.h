@@ -213,6 +213,10 @@ int nfmp_tcp_opts_copy(const struct sk_buff *skb, unsigned int protoff,
 		       u8 opts[MAX_TCP_OPTION_SPACE], u8 *tcp_flags);
 bool nfmp_tcp_opts_write(struct sk_buff *skb, unsigned int protoff, const u8 *opts,
 			 unsigned int optlen);
+bool nfmp_tcp_opts_can_grow(const struct sk_buff *skb, unsigned int protoff,
+			    unsigned int optlen);
+bool nfmp_tcp_opts_grow(struct sk_buff *skb, unsigned int protoff, const u8 *opts,
+			unsigned int optlen, unsigned int newlen);
 
 /* nfmp_track.c */
 extern struct nf_conntrack_helper nfmp_helper;

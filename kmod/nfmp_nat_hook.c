@@ -50,3 +50,4 @@ EXPORT_SYMBOL_GPL(nfmp_add_addr_encode);
 EXPORT_SYMBOL_GPL(nfmp_add_addr_hmac_ok);
 EXPORT_SYMBOL_GPL(nfmp_add_addr_sign);
 EXPORT_SYMBOL_GPL(nfmp_opts_replace);
+EXPORT_SYMBOL_GPL(nfmp_opts_replace_grow);

@@ -49,6 +49,7 @@ static const char * const nfm_stat_names[NFMPTCP_STAT_MAX + 1] = {
 	[NFMPTCP_STAT_POLICY_STRIP]		= "policy-strip",
 	[NFMPTCP_STAT_EXPECT_NOT_JOIN]		= "expect-not-join",
 	[NFMPTCP_STAT_SF_REAPED]		= "sf-reaped",
+	[NFMPTCP_STAT_ADD_ADDR_GROWN]		= "add-addr-grown",
 };
 
 /* A counter of the header this table lacks still gets a name: "stat-N". */

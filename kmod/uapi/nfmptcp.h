@@ -209,6 +209,7 @@ enum nfmptcp_stat {
 	NFMPTCP_STAT_POLICY_STRIP,		/* options removed, the packet forwarded */
 	NFMPTCP_STAT_EXPECT_NOT_JOIN,	/* non-join SYNs via nf_nat_mptcp's expectation: dropped */
 	NFMPTCP_STAT_SF_REAPED,		/* subflows whose conntrack lost our helper (ctnetlink) */
+	NFMPTCP_STAT_ADD_ADDR_GROWN,	/* of add-addr-rewritten: the header grew */
 	__NFMPTCP_STAT_MAX
 };
 
