@@ -92,6 +92,7 @@ struct nfm_nz_side {
 	u64			held_end;	/* DSN after the furthest byte held */
 	bool			fin_seen, fin_sent;
 	u64			fin_dsn;
+	u64			after_fin;	/* bytes mapped at or past the DATA_FIN: dropped */
 	u64			unacked;	/* bytes written since the peer's last ACK */
 	u64			unmapped;	/* payload bytes no mapping covered */
 	struct nfm_nz_range	conflict[NFM_NZ_RANGES];
@@ -173,9 +174,18 @@ static void nfm_nz_write(struct nfm_nz_norm *nz, const struct pcap_pkthdr *h, co
 	nz->written++;
 }
 
+/*
+ * Where the data written for @sd ends: the stream's next less the bytes
+ * dropped past the DATA_FIN (always its tail).
+ */
+static u64 nfm_nz_written_end(const struct nfm_nz_side *sd)
+{
+	return sd->s.next - sd->after_fin;
+}
+
 static u32 nfm_nz_ack_of(const struct nfm_nz_side *peer)
 {
-	return (u32)(peer->s.next + (peer->fin_sent ? 1 : 0));
+	return (u32)(nfm_nz_written_end(peer) + (peer->fin_sent ? 1 : 0));
 }
 
 /* One synthetic segment from end @end. */
@@ -259,9 +269,19 @@ static void nfm_nz_deliver(void *ctx, u64 dsn, const u8 *p, u32 len)
 {
 	struct nfm_nz_side *sd = ctx;
 	struct nfm_nz_conn *nc = sd->nc;
-	u32 n;
+	u32 n, drop = 0;
 
-	nfm_nz_handshake(nc);
+	/*
+	 * The receiver takes nothing past the DATA_FIN: bytes mapped there (sent
+	 * for the IDS alone) are dropped and counted, never written.
+	 */
+	if (sd->fin_seen && !nfm_dsn_before(dsn, sd->fin_dsn))
+		drop = len;
+	else if (sd->fin_seen && nfm_dsn_before(sd->fin_dsn, dsn + len))
+		drop = (u32)(dsn + len - sd->fin_dsn);
+	len -= drop;
+	if (len)
+		nfm_nz_handshake(nc);
 	while (len) {
 		n = len > NFM_NW_MSS ? NFM_NW_MSS : len;
 		nfm_nz_emit(nc, sd->end, (u32)dsn, 0x18, p, n, nc->nz->now);
@@ -279,6 +299,7 @@ static void nfm_nz_deliver(void *ctx, u64 dsn, const u8 *p, u32 len)
 			sd->s.next = save;
 		}
 	}
+	sd->after_fin += drop;
 }
 
 static void nfm_nz_range_add(struct nfm_nz_range *r, unsigned int *n, u64 dsn, u64 len,
@@ -333,7 +354,7 @@ static void nfm_nz_settle(struct nfm_nz_conn *nc)
 		if (sd->fin_seen && !sd->fin_sent && sd->s.started &&
 		    !nfm_dsn_before(sd->s.next, sd->fin_dsn)) {
 			nfm_nz_handshake(nc);
-			nfm_nz_emit(nc, e, (u32)sd->s.next, 0x11, NULL, 0, nc->nz->now);
+			nfm_nz_emit(nc, e, (u32)nfm_nz_written_end(sd), 0x11, NULL, 0, nc->nz->now);
 			sd->fin_sent = true;
 			sd->unacked = 1;
 		}
@@ -867,7 +888,8 @@ static int nfm_nz_json(FILE *o, const struct nfm_nz_norm *nz, const struct nfm_g
 			const struct nfm_nz_side *sd = &nc->side[e];
 
 			nfm_json_obj_open(&j, nfm_nz_end_name(e));
-			nfm_json_u64(&j, "bytes", sd->s.delivered);
+			nfm_json_u64(&j, "bytes", sd->s.delivered - sd->after_fin);
+			nfm_json_u64(&j, "after_data_fin_bytes", sd->after_fin);
 			nfm_json_u64(&j, "duplicate_bytes", sd->s.dup_bytes);
 			nfm_json_u64(&j, "unmapped_bytes", sd->unmapped);
 			nfm_json_bool(&j, "data_fin", sd->fin_seen);
@@ -954,9 +976,12 @@ static void nfm_nz_text(FILE *o, const struct nfm_nz_norm *nz, bool cut)
 
 			fprintf(o, "  %s: %" PRIu64 " bytes, %" PRIu64 " duplicate, %" PRIu64
 			       " unmapped, %" PRIu64 " conflicts, %" PRIu64 " gaps (%" PRIu64
-			       " bytes)%s\n", nfm_nz_end_name(e), sd->s.delivered, sd->s.dup_bytes,
-			       sd->unmapped, sd->s.conflicts, sd->s.gaps, sd->s.gap_bytes,
-			       sd->fin_seen ? ", DATA_FIN" : "");
+			       " bytes)%s\n", nfm_nz_end_name(e), sd->s.delivered - sd->after_fin,
+			       sd->s.dup_bytes, sd->unmapped, sd->s.conflicts, sd->s.gaps,
+			       sd->s.gap_bytes, sd->fin_seen ? ", DATA_FIN" : "");
+			if (sd->after_fin)
+				fprintf(o, "    %" PRIu64 " bytes mapped past the DATA_FIN, dropped\n",
+					sd->after_fin);
 			nfm_nz_text_conflicts(o, sd->conflict, sd->nconflict);
 			if (sd->hold.unacked_bytes)
 				fprintf(o, "    %" PRIu64 " bytes released without their subflow ACK (%"

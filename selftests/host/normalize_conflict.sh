@@ -13,6 +13,9 @@
 #    acklater (the control): the same capture with the two ACKs swapped writes
 #    the initial subflow's copy;
 #  - badjoin: a join with a wrong HMAC is not merged (its packets pass unchanged);
+#  - afterfin: data mapped at and past the client's DATA_FIN (before and after
+#    the server's) is never written: the stream and its FIN end where the
+#    DATA_FIN was, the bytes counted (after_data_fin_bytes);
 #  - 32-bit DSNs (DSS without flag m) map like 64-bit ones;
 #  - every variant cut at every 7th byte and with flipped bytes: exit 0/1, no
 #    signal, valid JSON; under valgrind when present, unless NFM_T_VALGRIND=0 or
@@ -46,7 +49,7 @@ sys.stdout.write(out.decode("latin1"))'
 }
 SIG=NFMP-EVIL-SIGNATURE-SPLIT-ACROSS-SUBFLOWS
 
-for v in split dsn32 conflict badjoin ackfirst acklater; do
+for v in split dsn32 conflict badjoin ackfirst acklater afterfin; do
 	d0=$(python3 "$CRAFT" $v "$tmp/$v.pcap") || { fail "$v: crafting the capture"; continue; }
 	if ! "$NFMPTCP" -j normalize "$tmp/$v.pcap" "$tmp/$v.out.pcap" >"$tmp/$v.json" 2>"$tmp/err"; then
 		fail "$v: normalize exited $?" "$(head -c 300 "$tmp/err")"
@@ -99,6 +102,16 @@ for v in split dsn32 conflict badjoin ackfirst acklater; do
 		) && [[ $norm == "$want"* && $norm == *"$SIG"* ]] &&
 			pass "$v: the copy acknowledged first is written ($want), the conflict reported with its range" ||
 			fail "$v: $msg" "normalized: $norm"
+		;;
+	afterfin)
+		# the client's FIN right after its last byte (relative seq 1 + 80 bytes)
+		fin=$(tshark -r "$tmp/$v.out.pcap" -Y 'tcp.srcport == 40000 && tcp.flags.fin == 1' \
+			-T fields -e tcp.seq 2>/dev/null | head -1)
+		af=$(jq '.connections[0].client | "\(.after_data_fin_bytes) \(.bytes)"' -r "$tmp/$v.json")
+		[[ $norm == "GET /index.html"* && $norm == *"$SIG"* && $norm != *AFTERFIN* ]] &&
+			[ "$af" = "18 80" ] && [ "$fin" = 81 ] &&
+			pass "$v: nothing past the DATA_FIN written, its 18 bytes counted, the FIN where the DATA_FIN was" ||
+			fail "$v: after_data_fin_bytes/bytes '$af', FIN at '$fin'" "normalized: $norm"
 		;;
 	badjoin)
 		# the join's half stays in its own (passed through) subflow

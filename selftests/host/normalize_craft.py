@@ -93,7 +93,16 @@ if variant == "acklater":
     put(ack_sf2)
 # DATA_FIN from the client, answered by the server's
 put(pkt(C1, S, 40000, 80, isn1 + 1 + half, isn1s + 1, ACK, dss(d0 + len(msg), 0, 1, fin=True)))
+if variant == "afterfin":
+    # data mapped at and past the client's DATA_FIN, before and after the
+    # server's: past the end of the client's data stream, never delivered
+    sj = isn2 + 1 + len(msg) - half
+    put(pkt(C2, S, 40001, 80, sj, isn2s + 1, ACK | PSH,
+            dss(d0 + len(msg), 1 + len(msg) - half, 9), b"AFTERFIN1"))
 put(pkt(S, C1, 80, 40000, isn1s + 1, isn1 + 1 + half, ACK, dss(IDSN_S + 1, 0, 1, fin=True)))
+if variant == "afterfin":
+    put(pkt(C2, S, 40001, 80, sj + 9, isn2s + 1, ACK | PSH,
+            dss(d0 + len(msg) + 9, 1 + len(msg) - half + 9, 9), b"AFTERFIN2"))
 
 with open(path, "wb") as f:
     f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 101))
