@@ -101,7 +101,7 @@ done
 echo "# --- selftests in the VM"
 vm_start=$SECONDS
 RESULTS_DIR=$OUT/vm-results
-export VM_TIMEOUT=${VM_TIMEOUT:-1800}	# all VM tests in one boot
+export VM_TIMEOUT=${VM_TIMEOUT:-2700}	# all VM tests in one boot (6.1: ~1900 s under TCG)
 mkdir -p "$RESULTS_DIR"
 RESULTS_DIR=$RESULTS_DIR selftests/vm-run selftests/run-tests ${TESTS:-}
 vrc=$?
