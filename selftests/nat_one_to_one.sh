@@ -31,14 +31,7 @@ MAP4=$PRIV1=$PUB1,$PRIV2=$PUB2
 MAP=$MAP4,$PRIV1_6=$PUB1_6,$PRIV2_6=$PUB2_6
 
 nfm_topo_setup --no-subflow --signal || { nfm_fail "topology" "setup failed"; nfm_exit; }
-for n in 10.0.3.0/24 10.0.4.0/24; do
-	nfm_ns_exec client ip route add blackhole "$n"
-	nfm_ns_exec client ip route add blackhole "$n" table 102
-done
-for n in fd00:3::/64 fd00:4::/64; do
-	nfm_ns_exec client ip -6 route add blackhole "$n"
-	nfm_ns_exec client ip -6 route add blackhole "$n" table 102
-done
+nfm_hide_networks client 10.0.3.0/24 10.0.4.0/24 fd00:3::/64 fd00:4::/64
 
 # nat_rules PORT: the static 1:1 NAT of both server addresses, both families
 nat_rules() {

@@ -26,36 +26,11 @@ PUB=10.0.1.254
 # the announcement is the subject: no overtaking by later ACKs (see lib.sh)
 nfm_one_cpu
 nfm_topo_setup --no-subflow --signal || { nfm_fail "topology" "setup failed"; nfm_exit; }
-for n in 10.0.3.0/24 10.0.4.0/24; do
-	nfm_ns_exec client ip route add blackhole "$n"
-	nfm_ns_exec client ip route add blackhole "$n" table 102
-done
+nfm_hide_networks client 10.0.3.0/24 10.0.4.0/24
 
 # forward_rules PORT: port-forward PUB:PORT to the server's first address
 forward_rules() {
-	nfm_ns_exec router nft -f - <<NFT
-flush ruleset
-table ip nfm_nat {
-	chain pre {
-		type nat hook prerouting priority dstnat;
-		iifname { "r1", "r2" } ip daddr $PUB tcp dport $1 dnat to 10.0.3.1
-	}
-	chain post {
-		type nat hook postrouting priority srcnat;
-		oifname { "r1", "r2" } masquerade
-	}
-}
-table inet nfm_fw {
-	chain forward {
-		type filter hook forward priority filter; policy drop;
-		ip daddr 10.0.4.1 counter comment "to second address"
-		ct state established,related counter accept
-		iifname { "r3", "r4" } ct state new accept
-		iifname { "r1", "r2" } ip daddr 10.0.3.1 tcp dport $1 ct state new accept
-		counter comment "dropped"
-	}
-}
-NFT
+	nfm_port_forward "$PUB" "$1" 'ip daddr 10.0.4.1 counter comment "to second address"'
 }
 
 rule_counter() { nfm_nft_counter router inet nfm_fw forward "$1" "$2"; }
