@@ -18,6 +18,7 @@
 #include "nfmp_enforce.h"
 #include "nfmp_nat_hook.h"
 #include "core/nfmp_policy.h"
+#include "core/nfmp_policy.h"
 
 /*
  * True while the per-netns state may not exist: before module init has
@@ -608,10 +609,8 @@ static unsigned int nfmp_track_live(struct net *net, struct nfmp_net *nn,
 	ev = res.events;
 	if (ev & (NFMP_EV_ADDR_ANNOUNCED | NFMP_EV_ADD_ADDR_BAD_HMAC))
 		nfmp_addr_from_option(&opts->add_addr, res.sender, &addr);
-	if (ev & NFMP_EV_ADDR_ANNOUNCED) {
-		strip_announced = READ_ONCE(nn->cfg.add_addr) == NFMPTCP_ACTION_STRIP;
+	if (ev & NFMP_EV_ADDR_ANNOUNCED)
 		nfmp_note_addr(conn, &addr);
-	}
 	if (ev & NFMP_EV_ADDR_ECHOED)
 		nfmp_note_echo(conn, &opts->add_addr, res.sender);
 	if (ev & NFMP_EV_ADDR_REMOVED)
@@ -620,10 +619,12 @@ static unsigned int nfmp_track_live(struct net *net, struct nfmp_net *nn,
 	spin_unlock_bh(&conn->lock);
 
 	nfmp_count_malformed(nn, opts);
+	strip_announced = READ_ONCE(nn->cfg.add_addr) == NFMPTCP_ACTION_STRIP &&
+			  nfmp_policy_strips_add_addr(opts, ev);
 	/* A key learned (the server's comes alone on the SYN/ACK): index its token. */
 	if (unlikely((READ_ONCE(conn->pc.flags) & NFMP_CONN_F_KEYS) != READ_ONCE(conn->hashed)))
 		nfmp_conn_hash_tokens(nn, conn);
-	if (likely(!ev)) {
+	if (likely(!ev && !strip_announced)) {
 		/* a join refused for its HMAC stays refused; resets tear it down */
 		if (unlikely(sf_snap.verdict == NFMP_VERDICT_BAD_HMAC) &&
 		    !(seg->pkt.tcp_flags & NFMP_TCP_RST))

@@ -9,6 +9,9 @@
 #     live subflow never reaches the server (counted by an nft rule on the
 #     server's input: Linux ignores such an option without a counter).
 #     Control: pass, it arrives.
+#   add-addr strip after the close: an announcement on a connection whose
+#     DATA_FINs were exchanged (its host still announces endpoints added
+#     later) is stripped too.
 . "$(dirname "$0")/lib.sh"
 
 nfm_require_root
@@ -98,6 +101,8 @@ nfm_ns_exec router nfmptcp config add-addr pass >/dev/null
 # HMAC into the connection's subflow once it is idle, exactly in sequence (no
 # NAT needed for that)
 nfm_ns_exec router nft delete table ip nfm_nat
+# inject LABEL [HOLD]: inject once the subflow is idle, HOLD seconds after the
+# data (default 4: the connection is open; 0: it has closed)
 inject() {
 	local r0 a0 b0 forge
 	r0=$(add_addr_arrived)
@@ -108,7 +113,7 @@ inject() {
 		-X auto -a 203.0.113.9 -t 20000 >"$NFM_TMP/forge.out" 2>&1 &
 	forge=$!
 	sleep 0.5
-	nfm_xfer -s 2M -t 60 -w 4 &
+	nfm_xfer -s 2M -t 60 -w "${2:-4}" &
 	xfer=$!
 	NFM_PORT=$((NFM_PORT + 1))	# the background nfm_xfer advanced only its own copy
 	wait "$forge"
@@ -132,6 +137,19 @@ nfm_check "add-addr-bad-hmac drop: the forged ADD_ADDR never reached the server"
 	[ "$SRV_RX" -eq 0 -a "$SRV_ADD" -eq 0 ]
 nfm_check "add-addr-bad-hmac drop: counted policy-add-addr-bad-hmac" \
 	[ "$(stat policy_add_addr_bad_hmac)" -gt "$pol0" ]
+
+
+{ nfm_ns_exec router nfmptcp config add-addr-bad-hmac pass &&
+  nfm_ns_exec router nfmptcp config add-addr strip; } >/dev/null ||
+	nfm_fail "config add-addr strip" "nfmptcp config failed"
+pol0=$(stat policy_add_addr)
+inject "add-addr strip after the close" 0
+nfm_check "add-addr strip after the close: the announcement was sent" \
+	grep -q "sent" "$NFM_TMP/forge.out"
+nfm_check "add-addr strip after the close: it never reached the server" [ "$SRV_RX" -eq 0 ]
+nfm_check "add-addr strip after the close: counted policy-add-addr" \
+	[ "$(stat policy_add_addr)" -gt "$pol0" ]
+nfm_ns_exec router nfmptcp config add-addr pass >/dev/null
 
 nfm_monitor_stop
 for pa in "add-addr strip-private" "add-addr strip" "add-addr-bad-hmac strip"; do

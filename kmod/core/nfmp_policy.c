@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* nfmp_policy.c - address classes and the join rate limit of the operator policies. */
+/*
+ * nfmp_policy.c - address classes, the join rate limit and the ADD_ADDR
+ * strip rule of the operator policies.
+ */
 #include "nfmp_policy.h"
 
 static bool nfmp_v4_is_private(const u8 *a)
@@ -49,4 +52,11 @@ bool nfmp_join_rate_admit(struct nfmp_conn *conn, u32 now_ms, u32 rate)
 		return false;
 	conn->join_tat = tat + interval;
 	return true;
+}
+
+bool nfmp_policy_strips_add_addr(const struct nfmp_opts *opts, unsigned int events)
+{
+	if (!(opts->present & NFMP_SUBTYPE_BIT(NFMP_ADD_ADDR)) || opts->add_addr.echo)
+		return false;
+	return !(events & NFMP_EV_ADD_ADDR_BAD_HMAC);
 }

@@ -23,4 +23,13 @@ bool nfmp_addr_is_private(u8 family, const u8 *addr);
  */
 bool nfmp_join_rate_admit(struct nfmp_conn *conn, u32 now_ms, u32 rate);
 
+/*
+ * Does `add-addr strip` remove the ADD_ADDR of a packet whose options are
+ * @opts and whose engine events are @events? Any announcement, whatever the
+ * connection's state (a closed connection's host still announces endpoints
+ * added later), but not an echo, nor one found forged: add-addr-bad-hmac
+ * decides that one.
+ */
+bool nfmp_policy_strips_add_addr(const struct nfmp_opts *opts, unsigned int events);
+
 #endif /* _NFMP_POLICY_H */

@@ -128,9 +128,37 @@ static void test_strip(void)
 	nfmp_tap_group("strip stops at a malformed length");
 }
 
+static bool strips(const u8 *o, unsigned int len, unsigned int events)
+{
+	struct nfmp_opts parsed;
+
+	nfmp_parse_options(o, len, NFMP_TCP_ACK, NFMP_VERSION_1, &parsed);
+	return nfmp_policy_strips_add_addr(&parsed, events);
+}
+
+static void test_strip_add_addr(void)
+{
+	static const u8 announce[16] = { 30, 16, 0x30, 7, 10, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8 };
+	static const u8 echo[8] = { 30, 8, 0x31, 7, 10, 0, 0, 1 };
+	static const u8 dss[8] = { 30, 8, 0x20, 0x01, 0, 0, 0, 9 };
+
+	NFMP_CHECK(strips(announce, sizeof(announce), NFMP_EV_ADDR_ANNOUNCED));
+	nfmp_tap_group("add-addr strip: an announcement the engine reports");
+	/* a closed or fallen-back connection's engine reports nothing */
+	NFMP_CHECK(strips(announce, sizeof(announce), 0));
+	nfmp_tap_group("add-addr strip: an announcement on a connection that closed");
+	NFMP_CHECK(!strips(announce, sizeof(announce), NFMP_EV_ADD_ADDR_BAD_HMAC));
+	nfmp_tap_group("add-addr strip: a forged one is left to add-addr-bad-hmac");
+	NFMP_CHECK(!strips(echo, sizeof(echo), NFMP_EV_ADDR_ECHOED));
+	NFMP_CHECK(!strips(echo, sizeof(echo), 0));
+	NFMP_CHECK(!strips(dss, sizeof(dss), 0));
+	nfmp_tap_group("add-addr strip: echoes and other options stay");
+}
+
 int main(void)
 {
 	test_private();
+	test_strip_add_addr();
 	test_strip();
 	test_rate();
 	return nfmp_tap_done();
