@@ -7,8 +7,9 @@
 # short: a closed connection stays in the tracker's table as long as its
 # conntrack lives (TIME_WAIT, 120 s by default), which is all the dump needs.
 # Checks: the dump lists exactly as many connections as the table holds
-# (conn-active), nearly all of those made, every id and 4-tuple once, every
-# one with both tokens and a valid initial subflow; the table output agrees.
+# (conn-active), every MPTCP one made (a handshake may fall back under
+# load: few may), every id and 4-tuple once, every one with both tokens and
+# a valid initial subflow; the table output agrees.
 . "$(dirname "$0")/lib.sh"
 
 NFMPTCP=${NFMPTCP:-nfmptcp}
@@ -38,7 +39,7 @@ for t in time_wait close close_wait fin_wait last_ack; do
 done
 
 start=$SECONDS
-made=0 ok=1
+made=0 mptcp=0 ok=1
 while [ $made -lt "$CONNS" ]; do
 	n=$((CONNS - made < BATCH ? CONNS - made : BATCH))
 	if ! nfm_xfer -s 16 -P "$n" -t 120 >"$NFM_TMP/xfer.log" 2>&1; then
@@ -47,13 +48,20 @@ while [ $made -lt "$CONNS" ]; do
 		break
 	fi
 	made=$((made + n))
+	m=$(nfm_report_get "$NFM_XFER_CLIENT_REPORT" mptcp)
+	mptcp=$((mptcp + ${m:-0}))
 done
-nfm_log "$made connections in $((SECONDS - start)) s"
+# a loaded emulator can make a handshake fall back to TCP (not tracked: plain
+# TCP); a few may, more would mean something else is wrong
+nfm_log "$made connections in $((SECONDS - start)) s, $mptcp of them MPTCP (the rest fell back)"
+nfm_log "server: $(nfm_ns_exec server nstat -asz | awk '/MPTcpExtMPCapable|MPTcpExtMPFallback/ { printf "%s %s ", $1, $2 }')"
 if [ $ok -eq 1 ]; then
 	nfm_pass "$CONNS MPTCP connections through the router"
 else
 	nfm_fail "$CONNS MPTCP connections through the router" "stopped after $made"
 fi
+nfm_check "at most 1% fell back to TCP ($((made - mptcp)) of $made)" \
+	[ $((100 * (made - mptcp))) -le "$made" ]
 
 start=$SECONDS
 nfm_ns_exec router "$NFMPTCP" -j show >"$NFM_TMP/dump.json" 2>"$NFM_TMP/dump.err"
@@ -63,7 +71,7 @@ nfm_check "dump succeeds" [ "$rc" -eq 0 ]
 active=$(nfm_ns_exec router "$NFMPTCP" -j stats |
 	"$PY" -c 'import json,sys; print(json.load(sys.stdin)["conn_active"])')
 
-"$PY" - "$NFM_TMP/dump.json" "$made" "$active" >"$NFM_TMP/checks" <<'PY'
+"$PY" - "$NFM_TMP/dump.json" "$mptcp" "$active" >"$NFM_TMP/checks" <<'PY'
 import json, sys
 def check(name, ok, why=""):
 	print(("ok" if ok else "fail") + "\t" + name + "\t" + ("" if ok else why))
@@ -73,10 +81,10 @@ except Exception as e:
 	check("dump is valid JSON", False, str(e)); sys.exit(0)
 want, active = int(sys.argv[2]), int(sys.argv[3])
 ids = [c["id"] for c in conns]
-# Every connection made is still tracked: each batch uses a new server port,
+# Every MPTCP connection made is still tracked: each batch uses a new server port,
 # so no 4-tuple repeats, and the conntracks outlive the test (timeouts above).
 check("dump count equals conn-active", len(conns) == active, "%d vs %d" % (len(conns), active))
-check("table holds every connection made (%d)" % want, len(conns) == want,
+check("table holds every MPTCP connection made (%d)" % want, len(conns) == want,
       "got %d" % len(conns))
 check("no connection twice", len(set(ids)) == len(ids), "%d ids, %d distinct" % (len(ids), len(set(ids))))
 check("every connection has both tokens",
