@@ -18,7 +18,6 @@
 #include "nfmp_enforce.h"
 #include "nfmp_nat_hook.h"
 #include "core/nfmp_policy.h"
-#include "core/nfmp_policy.h"
 
 /*
  * True while the per-netns state may not exist: before module init has
