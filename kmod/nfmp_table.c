@@ -461,8 +461,10 @@ void nfmp_table_flush(struct net *net, struct nfmp_net *nn, bool notify)
 }
 
 /*
- * Precompute the HMAC pad states once both keys are known (DESIGN §5): joins
- * and ADD_ADDRs then cost two compressions instead of four.
+ * Precompute the HMAC pad states (DESIGN §5) for a connection with both keys
+ * known, at its first join or ADD_ADDR: they then cost two compressions
+ * instead of four. Called in RCU read-side sections: @conn may be dead, not
+ * freed. Without the keys, or the memory, HMACs are computed on demand.
  */
 void nfmp_conn_prepare_hmac_once(struct nfmp_kconn *conn)
 {

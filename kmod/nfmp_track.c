@@ -340,6 +340,7 @@ static unsigned int nfmp_track_syn(struct net *net, struct nfmp_net *nn,
 	data->phase = NFMP_PHASE_EMBRYO_JOIN;
 	n = nfmp_conn_find_token(nn, opts->join.token, nfmp_ct_zone(ct), cands, ARRAY_SIZE(cands));
 	if (n) {
+		nfmp_conn_prepare_hmac_once(cands[0]);
 		spin_lock_bh(&cands[0]->lock);
 		receiver = nfmp_conn_token_owner(&cands[0]->pc, opts->join.token);
 		nfmp_join_start(&cands[0]->pc, &data->sf, receiver, &seg->pkt, &res);
@@ -581,6 +582,16 @@ static void nfmp_note_echo(struct nfmp_kconn *conn, const struct nfmp_add_addr *
 	}
 }
 
+/*
+ * Options whose HMAC is checked or re-signed. The pad states are prepared for
+ * the connections that carry one, not for all: most connections never join
+ * or announce, and the pad states would double their record.
+ */
+static bool nfmp_needs_hmac(const struct nfmp_opts *opts)
+{
+	return opts->present & (NFMP_SUBTYPE_BIT(NFMP_MP_JOIN) | NFMP_SUBTYPE_BIT(NFMP_ADD_ADDR));
+}
+
 /* Run one packet of a live subflow through the engine; returns its verdict. */
 static unsigned int nfmp_track_live(struct net *net, struct nfmp_net *nn,
 				    const struct nfmp_enforce_pkt *p, struct nfmp_ct_data *data,
@@ -603,6 +614,8 @@ static unsigned int nfmp_track_live(struct net *net, struct nfmp_net *nn,
 	if ((READ_ONCE(data->sf.flags) & NFMP_SF_F_STEADY) && nfmp_packet_is_plain(&seg->pkt))
 		return NF_ACCEPT;
 
+	if (unlikely(nfmp_needs_hmac(opts)))
+		nfmp_conn_prepare_hmac_once(conn);
 	spin_lock_bh(&conn->lock);
 	nfmp_engine_packet(&conn->pc, &data->sf, &seg->pkt, &res);
 	ev = res.events;
@@ -631,7 +644,8 @@ static unsigned int nfmp_track_live(struct net *net, struct nfmp_net *nn,
 		return NF_ACCEPT;
 	}
 
-	if (ev & NFMP_EV_KEYS_LEARNED)
+	/* keys learned by this very packet: nf_nat_mptcp re-signs its ADD_ADDR next */
+	if ((ev & NFMP_EV_KEYS_LEARNED) && nfmp_needs_hmac(opts))
 		nfmp_conn_prepare_hmac_once(conn);
 
 	if (ev & NFMP_EV_CONN_ESTABLISHED)
