@@ -99,8 +99,11 @@ bench: all bench-kmod
 	userspace/bench/core_bench.sh bench/core.json
 	RESULTS_DIR=$(CURDIR)/bench/icount VM_ICOUNT=1 selftests/vm-run selftests/bench/forward.sh
 	RESULTS_DIR=$(CURDIR)/bench/icount VM_ICOUNT=1 selftests/vm-run selftests/bench/hook.sh
+	RESULTS_DIR=$(CURDIR)/bench/icount VM_ICOUNT=1 VM_MEM=4G VM_TIMEOUT=3600 \
+		selftests/vm-run selftests/bench/table.sh
 	RESULTS_DIR=$(CURDIR)/bench/wall selftests/vm-run selftests/bench/forward.sh
-	cat bench/core.json bench/icount/forward.json bench/icount/hook.json bench/wall/forward.json | \
+	cat bench/core.json bench/icount/forward.json bench/icount/hook.json bench/icount/table.json \
+		bench/wall/forward.json | \
 		jq -s . >bench/results.json
 	@echo "bench: figures in bench/results.json"
 

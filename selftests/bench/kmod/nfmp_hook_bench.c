@@ -9,6 +9,7 @@
  * an instruction.
  *
  *   echo "KIND N" >/sys/kernel/debug/nfmp_hook_bench/run; cat .../run
+ *   echo "fill N" >.../run	(the table at scale, see below)
  *
  * KIND is one of
  *   plain     data of an established plain TCP connection
@@ -21,6 +22,12 @@
  * packets repeat one segment, which conntrack takes as a retransmission.
  * Packets enter on the device named by the "dev" parameter (not a loopback:
  * looped-back packets are skipped by the tracker at PRE_ROUTING).
+ *
+ * "fill N" sets up N more MPTCP connections (full handshakes from distinct
+ * clients, each with its own keys and so its own tokens) and reports the time
+ * per connection; the join runs that follow spread their SYNs over the tokens
+ * of every connection filled in, so that their lookups find a table of that
+ * size, as a CGN's do.
  */
 
 #include <linux/module.h>
@@ -33,6 +40,7 @@
 #include <linux/ktime.h>
 #include <linux/mutex.h>
 #include <linux/nsproxy.h>
+#include <linux/vmalloc.h>
 #include <crypto/sha2.h>
 #include <net/ip.h>
 #include <net/tcp.h>
@@ -44,6 +52,7 @@ module_param(dev, charp, 0444);
 MODULE_PARM_DESC(dev, "device the packets come in on and leave by (default nfmb0)");
 
 #define BENCH_MAX_PACKETS	10000000U
+#define BENCH_MAX_FILL		4000000U
 #define BENCH_PAYLOAD		100
 #define BENCH_CLIENT_ISN	1000U
 #define BENCH_SERVER_ISN	5000U
@@ -81,6 +90,10 @@ static DEFINE_MUTEX(bench_mutex);	/* one run at a time; guards bench_result */
 static char bench_result[256] = "no run yet\n";
 static u16 bench_next_port = 20000;
 static struct dentry *bench_dir;
+/* the server tokens of the connections filled in, for the join runs */
+static u32 *bench_fill_tokens;
+static unsigned int bench_filled;
+static u64 bench_fill_net;	/* net_cookie of the netns they are in */
 
 static struct sk_buff *bench_skb(const struct bench_pkt *p, struct net_device *ndev)
 {
@@ -204,7 +217,7 @@ static u64 bench_add_addr_hmac(u64 key_sender, u64 key_receiver, u8 id, __be32 a
 	return get_unaligned_be64(mac + SHA256_DIGEST_SIZE - 8);
 }
 
-static void bench_opt_mp_capable(struct bench_pkt *p, unsigned int nkeys)
+static void bench_opt_mp_capable(struct bench_pkt *p, unsigned int nkeys, u64 key_a, u64 key_b)
 {
 	u8 *o = p->opt;
 
@@ -213,32 +226,30 @@ static void bench_opt_mp_capable(struct bench_pkt *p, unsigned int nkeys)
 	o[2] = 0x01;		/* subtype MP_CAPABLE, version 1 */
 	o[3] = 0x01;		/* H: HMAC-SHA256, no DSS checksums */
 	if (nkeys == 1)		/* the SYN/ACK: the server's key */
-		put_unaligned_be64(BENCH_KEY_B, o + 4);
+		put_unaligned_be64(key_b, o + 4);
 	if (nkeys == 2) {	/* the third ACK: sender's, then receiver's */
-		put_unaligned_be64(BENCH_KEY_A, o + 4);
-		put_unaligned_be64(BENCH_KEY_B, o + 12);
+		put_unaligned_be64(key_a, o + 4);
+		put_unaligned_be64(key_b, o + 12);
 	}
 	p->optlen = o[1];
 }
 
-/* Set up one connection from a fresh client port; the first packet of the run into @p. */
-static bool bench_connect(struct net *net, struct net_device *ndev, enum bench_kind kind,
-			  struct bench_pkt *p)
+/*
+ * The three packets of a handshake from @p's client to its server, MP_CAPABLE
+ * with @key_a and @key_b when @mptcp; @p left as the third ACK.
+ */
+static bool bench_handshake(struct net *net, struct net_device *ndev, struct bench_pkt *p,
+			    bool mptcp, u64 key_a, u64 key_b)
 {
-	bool mptcp = kind != BENCH_PLAIN;
 	struct bench_pkt r;
 
-	memset(p, 0, sizeof(*p));
-	p->saddr = htonl(0x0a630001);	/* 10.99.0.1 */
-	p->daddr = htonl(0x0a630101);	/* 10.99.1.1 */
-	p->sport = htons(bench_next_port);
-	p->dport = htons(BENCH_SERVER_PORT);
-	bench_next_port = bench_next_port >= 60000 ? 20000 : bench_next_port + 1;
-
 	p->seq = BENCH_CLIENT_ISN;
+	p->ack = 0;
 	p->flags = TCPHDR_SYN;
+	p->optlen = 0;
+	p->payload = 0;
 	if (mptcp)
-		bench_opt_mp_capable(p, 0);
+		bench_opt_mp_capable(p, 0, key_a, key_b);
 	if (!bench_push(net, ndev, p, true))
 		return false;
 
@@ -251,7 +262,7 @@ static bool bench_connect(struct net *net, struct net_device *ndev, enum bench_k
 	r.ack = BENCH_CLIENT_ISN + 1;
 	r.flags = TCPHDR_SYN | TCPHDR_ACK;
 	if (mptcp)
-		bench_opt_mp_capable(&r, 1);
+		bench_opt_mp_capable(&r, 1, key_a, key_b);
 	if (!bench_push(net, ndev, &r, true))
 		return false;
 
@@ -260,8 +271,22 @@ static bool bench_connect(struct net *net, struct net_device *ndev, enum bench_k
 	p->flags = TCPHDR_ACK;
 	p->optlen = 0;
 	if (mptcp)
-		bench_opt_mp_capable(p, 2);
-	if (!bench_push(net, ndev, p, true))
+		bench_opt_mp_capable(p, 2, key_a, key_b);
+	return bench_push(net, ndev, p, true);
+}
+
+/* Set up one connection from a fresh client port; the first packet of the run into @p. */
+static bool bench_connect(struct net *net, struct net_device *ndev, enum bench_kind kind,
+			  struct bench_pkt *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->saddr = htonl(0x0a630001);	/* 10.99.0.1 */
+	p->daddr = htonl(0x0a630101);	/* 10.99.1.1 */
+	p->sport = htons(bench_next_port);
+	p->dport = htons(BENCH_SERVER_PORT);
+	bench_next_port = bench_next_port >= 60000 ? 20000 : bench_next_port + 1;
+
+	if (!bench_handshake(net, ndev, p, kind != BENCH_PLAIN, BENCH_KEY_A, BENCH_KEY_B))
 		return false;
 
 	p->optlen = 0;
@@ -317,9 +342,75 @@ static bool bench_connect(struct net *net, struct net_device *ndev, enum bench_k
 	return true;
 }
 
+/*
+ * The i-th join of a run goes to this filled connection: a large prime
+ * stride scatters consecutive joins over the whole table, so that their
+ * lookups do not find the same few buckets in the cache.
+ */
+static unsigned int bench_spread(unsigned int i)
+{
+	return (u32)(((u64)i * 2654435761U) % bench_filled);
+}
+
+/* The key of a filled connection: distinct for every @i and @side. */
+static u64 bench_fill_key(unsigned int i, unsigned int side)
+{
+	return ((u64)(i + 1) << 32 | side) * 0x9e3779b97f4a7c15ULL;
+}
+
+/*
+ * N more MPTCP connections, client i at 10.128.0.0 + i / 16384, port 1024 +
+ * i % 16384 (4M fit below 11.0.0.0) to the run's server. The tokens of the
+ * SYN/ACK's key are kept for the join runs.
+ */
+static int bench_fill(struct net *net, struct net_device *ndev, unsigned int n)
+{
+	unsigned int i, total = bench_filled + n, done = 0;
+	struct bench_pkt p;
+	u32 *tokens;
+	u64 t0, t1;
+
+	if (bench_fill_net != net->net_cookie) {	/* a new netns starts empty */
+		bench_filled = 0;
+		total = n;
+	}
+	if (total > BENCH_MAX_FILL)
+		return -E2BIG;
+	tokens = kvmalloc_array(total, sizeof(*tokens), GFP_KERNEL);
+	if (!tokens)
+		return -ENOMEM;
+	if (bench_filled)
+		memcpy(tokens, bench_fill_tokens, bench_filled * sizeof(*tokens));
+	kvfree(bench_fill_tokens);
+	bench_fill_tokens = tokens;
+	bench_fill_net = net->net_cookie;
+
+	memset(&p, 0, sizeof(p));
+	p.daddr = htonl(0x0a630101);	/* 10.99.1.1 */
+	p.dport = htons(BENCH_SERVER_PORT);
+	t0 = ktime_get_ns();
+	for (i = bench_filled; i < total; i++) {
+		u64 key_b = bench_fill_key(i, 1);
+
+		p.saddr = htonl(0x0a800000 + (i >> 14));
+		p.sport = htons(1024 + (i & 16383));
+		done += bench_handshake(net, ndev, &p, true, bench_fill_key(i, 0), key_b);
+		tokens[i] = bench_token(key_b);
+		if ((i & 1023) == 1023)
+			cond_resched();
+	}
+	t1 = ktime_get_ns();
+	bench_filled = total;
+	snprintf(bench_result, sizeof(bench_result),
+		 "kind=fill connections=%u accepted=%u filled=%u ns=%llu ns_per_connection=%llu\n",
+		 n, done, bench_filled, t1 - t0, div_u64(t1 - t0, n));
+	return done == n ? 0 : -EIO;
+}
+
 static int bench_run(struct net *net, struct net_device *ndev, enum bench_kind kind,
 		     unsigned int n)
 {
+	bool spread = bench_filled && bench_fill_net == net->net_cookie;
 	unsigned int i, accepted = 0;
 	struct bench_pkt p;
 	u64 t0, t1;
@@ -332,8 +423,11 @@ static int bench_run(struct net *net, struct net_device *ndev, enum bench_kind k
 	}
 	t0 = ktime_get_ns();
 	for (i = 0; i < n; i++) {
-		if (kind == BENCH_JOIN)		/* each join a new flow */
+		if (kind == BENCH_JOIN) {	/* each join a new flow */
 			p.sport = htons(1024 + i % 64000);
+			if (spread)	/* and to another connection */
+				put_unaligned_be32(bench_fill_tokens[bench_spread(i)], p.opt + 4);
+		}
 		accepted += bench_push(net, ndev, &p, kind != BENCH_JOIN);
 		if ((i & 1023) == 1023)
 			cond_resched();
@@ -353,6 +447,7 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf, size_t le
 	struct net *net;
 	unsigned int n;
 	int kind, ret;
+	bool fill;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
@@ -361,8 +456,9 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf, size_t le
 	buf[len] = '\0';
 	if (sscanf(buf, "%15s %u", name, &n) != 2 || !n || n > BENCH_MAX_PACKETS)
 		return -EINVAL;
+	fill = !strcmp(name, "fill");
 	kind = match_string(bench_kind_names, ARRAY_SIZE(bench_kind_names), name);
-	if (kind < 0)
+	if (kind < 0 && !fill)
 		return -EINVAL;
 
 	net = get_net(current->nsproxy->net_ns);
@@ -372,7 +468,7 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf, size_t le
 		return -ENODEV;
 	}
 	mutex_lock(&bench_mutex);
-	ret = bench_run(net, ndev, kind, n);
+	ret = fill ? bench_fill(net, ndev, n) : bench_run(net, ndev, kind, n);
 	mutex_unlock(&bench_mutex);
 	dev_put(ndev);
 	put_net(net);
@@ -406,6 +502,7 @@ static int __init bench_init(void)
 static void __exit bench_exit(void)
 {
 	debugfs_remove(bench_dir);
+	kvfree(bench_fill_tokens);
 }
 
 module_init(bench_init);
