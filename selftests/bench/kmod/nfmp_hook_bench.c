@@ -360,8 +360,8 @@ static u64 bench_fill_key(unsigned int i, unsigned int side)
 
 /*
  * N more MPTCP connections, client i at 10.128.0.0 + i / 16384, port 1024 +
- * i % 16384 (4M fit below 11.0.0.0) to the run's server. The tokens of the
- * SYN/ACK's key are kept for the join runs.
+ * i % 16384 (10.128.0.0-255 for BENCH_MAX_FILL), to the run's server. The
+ * tokens of the SYN/ACK's key are kept for the join runs.
  */
 static int bench_fill(struct net *net, struct net_device *ndev, unsigned int n)
 {
