@@ -7,6 +7,7 @@
 #include <linux/spinlock.h>
 #include <linux/percpu.h>
 #include <linux/rculist.h>
+#include <linux/rhashtable-types.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
@@ -91,11 +92,13 @@ struct nfmp_addrs {
 /*
  * One MPTCP connection. Hashed by each end's token once that end's key is
  * known (joins carry the receiver's token, so both are needed). Readers:
- * RCU; writers of the hash and of the subflow list: nfmp_net.lock; protocol
- * state (pc, the subflows' sf, addrs): conn->lock. Lock order: net, then conn.
+ * RCU; writers of the indexes and of the subflow list: nfmp_net.lock;
+ * protocol state (pc, the subflows' sf, addrs): conn->lock. Lock order: net,
+ * then conn.
  */
 struct nfmp_kconn {
-	struct hlist_node	token_node[2];	/* by pc.token[NFMP_CLIENT / NFMP_SERVER] */
+	/* by pc.token[NFMP_CLIENT / NFMP_SERVER]; tokens are unique per host only */
+	struct rhlist_head	token_node[2];
 	union {
 		/* every connection, by id; only ever walked under nfmp_net.lock */
 		struct hlist_node	id_node;
@@ -129,13 +132,20 @@ struct nfmp_kconn {
 };	/* 128 bytes on 64-bit (DESIGN §5: <= 128) */
 
 struct nfmp_net {
-	spinlock_t		lock;		/* table and subflow lists */
-	struct hlist_head	*token_hash[2];	/* by client / server token */
-	struct hlist_head	*id_hash;	/* same size */
+	spinlock_t		lock;		/* indexes and subflow lists */
+	/*
+	 * By client / server token: the lookups of the packet path (joins),
+	 * resized with the table so that they cost the same at 1M
+	 * connections as at 10k.
+	 */
+	struct rhltable		token_ht[2];
+	/* every connection by id, for walks, dumps and id lookups (hashsize) */
+	struct hlist_head	*id_hash;
 	unsigned int		hash_bits;
 	u32			hash_seed;
 	unsigned int		count;		/* connections in id_hash */
 	u32			next_id;
+	bool			ids_wrapped;	/* next_id went round: ids may be taken */
 	struct nfmp_config {
 		unsigned int	max_conns;
 		unsigned int	max_subflows;

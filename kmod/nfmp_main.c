@@ -10,7 +10,7 @@
 
 static unsigned int nfmp_hashsize __read_mostly = 4096;
 module_param_named(hashsize, nfmp_hashsize, uint, 0400);
-MODULE_PARM_DESC(hashsize, "token hash buckets per netns (rounded up to a power of two)");
+MODULE_PARM_DESC(hashsize, "buckets of the id index per netns (rounded up to a power of two); the token indexes size themselves");
 
 static unsigned int nfmp_max_conns __read_mostly = 65536;
 module_param_named(max_conns, nfmp_max_conns, uint, 0400);

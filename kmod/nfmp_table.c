@@ -4,6 +4,7 @@
 
 #include <linux/jhash.h>
 #include <linux/random.h>
+#include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
 
@@ -19,6 +20,31 @@ static struct kmem_cache *nfmp_conn_cachep __read_mostly;
 static u32 nfmp_bucket(const struct nfmp_net *nn, u32 key)
 {
 	return jhash_1word(key, nn->hash_seed) >> (32 - nn->hash_bits);
+}
+
+/* Keyed by the token of each end; the tables seed their hash at random. */
+static const struct rhashtable_params nfmp_token_params[2] = {
+	[NFMP_CLIENT] = {
+		.head_offset		= offsetof(struct nfmp_kconn, token_node[NFMP_CLIENT]),
+		.key_offset		= offsetof(struct nfmp_kconn, pc.token[NFMP_CLIENT]),
+		.key_len		= sizeof(u32),
+		.automatic_shrinking	= true,
+	},
+	[NFMP_SERVER] = {
+		.head_offset		= offsetof(struct nfmp_kconn, token_node[NFMP_SERVER]),
+		.key_offset		= offsetof(struct nfmp_kconn, pc.token[NFMP_SERVER]),
+		.key_len		= sizeof(u32),
+		.automatic_shrinking	= true,
+	},
+};
+
+/* Constant parameters on the packet path: the hash and compare are inlined. */
+static struct rhlist_head *nfmp_token_lookup(struct nfmp_net *nn, int s, const u32 *token)
+{
+	if (s == NFMP_CLIENT)
+		return rhltable_lookup(&nn->token_ht[NFMP_CLIENT], token,
+				       nfmp_token_params[NFMP_CLIENT]);
+	return rhltable_lookup(&nn->token_ht[NFMP_SERVER], token, nfmp_token_params[NFMP_SERVER]);
 }
 
 int nfmp_table_cache_init(void)
@@ -37,31 +63,36 @@ static void nfmp_reap_work(struct work_struct *work);
 int nfmp_table_init(struct net *net, struct nfmp_net *nn)
 {
 	unsigned int size = 1U << nn->hash_bits;
+	int err;
 
 	spin_lock_init(&nn->lock);
 	write_pnet(&nn->net, net);
 	INIT_DELAYED_WORK(&nn->reap_work, nfmp_reap_work);
 	get_random_bytes(&nn->hash_seed, sizeof(nn->hash_seed));
-	nn->token_hash[0] = kvcalloc(size, sizeof(struct hlist_head), GFP_KERNEL_ACCOUNT);
-	nn->token_hash[1] = kvcalloc(size, sizeof(struct hlist_head), GFP_KERNEL_ACCOUNT);
 	nn->id_hash = kvcalloc(size, sizeof(struct hlist_head), GFP_KERNEL_ACCOUNT);
-	if (!nn->token_hash[0] || !nn->token_hash[1] || !nn->id_hash)
-		goto err_free_buckets;
+	if (!nn->id_hash)
+		return -ENOMEM;
+	err = rhltable_init(&nn->token_ht[NFMP_CLIENT], &nfmp_token_params[NFMP_CLIENT]);
+	if (err)
+		goto err_free_ids;
+	err = rhltable_init(&nn->token_ht[NFMP_SERVER], &nfmp_token_params[NFMP_SERVER]);
+	if (err)
+		goto err_destroy_client;
 	return 0;
 
-err_free_buckets:
-	kvfree(nn->token_hash[0]);
-	kvfree(nn->token_hash[1]);
+err_destroy_client:
+	rhltable_destroy(&nn->token_ht[NFMP_CLIENT]);
+err_free_ids:
 	kvfree(nn->id_hash);
-	return -ENOMEM;
+	return err;
 }
 
-/* Callers have flushed the table and waited for RCU readers of the buckets. */
+/* Callers have flushed the table and waited for RCU readers of the indexes. */
 void nfmp_table_exit(struct nfmp_net *nn)
 {
 	WARN_ON_ONCE(nn->count);
-	kvfree(nn->token_hash[0]);
-	kvfree(nn->token_hash[1]);
+	rhltable_destroy(&nn->token_ht[NFMP_CLIENT]);
+	rhltable_destroy(&nn->token_ht[NFMP_SERVER]);
 	kvfree(nn->id_hash);
 }
 
@@ -172,9 +203,11 @@ struct nfmp_kconn *nfmp_conn_create(struct nfmp_net *nn, const struct nf_conn *c
 	conn->zone = nfmp_ct_zone(ct);
 	conn->created = (u32)jiffies;
 	do {
-		if (++nn->next_id == 0)
+		if (unlikely(++nn->next_id == 0)) {
 			nn->next_id = 1;
-	} while (unlikely(nfmp_id_in_use(nn, nn->next_id)));
+			nn->ids_wrapped = true;
+		}
+	} while (unlikely(nn->ids_wrapped) && nfmp_id_in_use(nn, nn->next_id));
 	conn->id = nn->next_id;
 	hlist_add_head_rcu(&conn->id_node, &nn->id_hash[nfmp_bucket(nn, conn->id)]);
 	WRITE_ONCE(nn->count, nn->count + 1);
@@ -204,12 +237,15 @@ void nfmp_conn_hash_tokens(struct nfmp_net *nn, struct nfmp_kconn *conn)
 	if (!conn->dead) {
 		for (s = NFMP_CLIENT; s <= NFMP_SERVER; s++) {
 			u8 bit = s == NFMP_CLIENT ? NFMP_CONN_F_KEY_CLIENT : NFMP_CONN_F_KEY_SERVER;
-			u32 b;
 
 			if (!(known & bit) || (conn->hashed & bit))
 				continue;
-			b = nfmp_bucket(nn, conn->pc.token[s]);
-			hlist_add_head_rcu(&conn->token_node[s], &nn->token_hash[s][b]);
+			/* no memory for a bigger table: the next packet tries again */
+			if (rhltable_insert(&nn->token_ht[s], &conn->token_node[s],
+					    nfmp_token_params[s])) {
+				nfmp_stat_inc(nn, NFMPTCP_STAT_ALLOC_FAIL);
+				continue;
+			}
 			WRITE_ONCE(conn->hashed, conn->hashed | bit);
 		}
 	}
@@ -224,22 +260,24 @@ void nfmp_conn_hash_tokens(struct nfmp_net *nn, struct nfmp_kconn *conn)
 unsigned int nfmp_conn_find_token(struct nfmp_net *nn, u32 token, u32 zone,
 				  struct nfmp_kconn **found, unsigned int max)
 {
-	u32 b = nfmp_bucket(nn, token);
+	struct rhlist_head *list, *pos;
 	struct nfmp_kconn *conn;
 	unsigned int n = 0;
 	int s;
 
-	for (s = NFMP_CLIENT; s <= NFMP_SERVER; s++) {
-		hlist_for_each_entry_rcu(conn, &nn->token_hash[s][b], token_node[s],
-					 lockdep_is_held(&nn->lock)) {
-			if (conn->pc.token[s] != token || READ_ONCE(conn->dead) ||
+	rcu_read_lock();
+	for (s = NFMP_CLIENT; s <= NFMP_SERVER && n < max; s++) {
+		list = nfmp_token_lookup(nn, s, &token);
+		rhl_for_each_entry_rcu(conn, pos, list, token_node[s]) {
+			if (READ_ONCE(conn->dead) ||
 			    (zone != NFMP_ANY_ZONE && conn->zone != zone))
 				continue;
 			found[n++] = conn;
 			if (n == max)
-				return n;
+				break;
 		}
 	}
+	rcu_read_unlock();
 	return n;
 }
 
@@ -268,7 +306,8 @@ static void nfmp_conn_remove(struct nfmp_net *nn, struct nfmp_kconn *conn)
 
 	for (s = NFMP_CLIENT; s <= NFMP_SERVER; s++)
 		if (conn->hashed & (1 << s))
-			hlist_del_rcu(&conn->token_node[s]);
+			rhltable_remove(&nn->token_ht[s], &conn->token_node[s],
+					nfmp_token_params[s]);
 	hlist_del_rcu(&conn->id_node);
 	WRITE_ONCE(conn->dead, true);
 	WRITE_ONCE(nn->count, nn->count - 1);

@@ -7,14 +7,14 @@
 # a token lookup in a table of that size (and a conntrack lookup in one of
 # that size). Three modes, the same packets: conntrack only, the module with
 # its default hashsize, the module with hashsize sized for the largest table
-# (as nf_conntrack's own hashsize is sized). The module's cost is the
-# difference with conntrack only at the same size; flat means the cost at 1M
-# is within 1.5x of the cost at 10k (issue 14).
+# (the id index; the token indexes resize themselves). The module's cost is
+# the difference with conntrack only at the same size; flat means the cost at
+# 1M is within 1.5x of the cost at 10k (issue 14).
 #
-# Memory: the kernel's Slab figure (/proc/meminfo) before and after each fill,
-# per connection; the module's share is the difference with conntrack only.
-# The index (three arrays of hashsize pointers) is vmalloc'ed, not slab: it
-# is given beside.
+# Memory: the kernel's free memory (MemFree, /proc/meminfo) before and after
+# each fill, per connection: slab objects, the indexes' bucket tables and
+# anything else the fill allocated. The module's share is the difference
+# with conntrack only.
 #
 # Under VM_ICOUNT=1 (selftests/vm-run) the guest clock counts instructions
 # (1 ns = 1 instruction); otherwise figures are TCG wall-clock. The VM needs
@@ -51,7 +51,7 @@ cleanup() {
 	rmmod nf_conntrack_mptcp 2>/dev/null
 }
 
-slab_kb() { awk '$1 == "Slab:" { print $2 }' /proc/meminfo; }
+free_kb() { awk '$1 == "MemFree:" { print $2 }' /proc/meminfo; }
 conntracks() { awk '$1 == "nf_conntrack" { print $2 }' /proc/slabinfo; }
 
 # bench CMD N: one command to the benchmark module in the netns; prints its result line
@@ -92,12 +92,12 @@ measure() {
 	local mode=$1 size=$2 out s0 s1 best="" v r base
 	base=$(conntracks)
 	netns_up || { echo "# netns set-up failed"; return 1; }
-	s0=$(slab_kb)
+	s0=$(free_kb)
 	out=$(bench fill "$size") || { echo "# fill $size failed: $(cat $DBG)"; netns_down "$base"; return 1; }
 	echo "# $mode: $out"
 	fill[$mode-$size]=$(sed -n 's/.*ns_per_connection=\([0-9]*\).*/\1/p' <<<"$out")
-	s1=$(slab_kb)
-	mem[$mode-$size]=$(((s1 - s0) * 1024 / size))
+	s1=$(free_kb)
+	mem[$mode-$size]=$(((s0 - s1) * 1024 / size))
 	bench join "$JOINS" >/dev/null	# warm-up
 	for ((r = 1; r <= ROUNDS; r++)); do
 		out=$(bench join "$JOINS") || continue
@@ -168,14 +168,14 @@ for mode in default sized; do
 done
 
 echo
-echo "set-up of one connection (3 handshake packets), $UNIT, and Slab bytes per connection:"
+echo "set-up of one connection (3 handshake packets), $UNIT, and memory per connection (bytes):"
 printf '  %-9s %10s %10s %10s %10s %10s %10s %10s\n' size "ct set-up" "default" "sized" \
-	"ct slab" "default" "sized" "module"
+	"ct memory" "default" "sized" "module"
 for size in $SIZES; do
 	emit "connection set-up at $size connections, conntrack only" "$UNIT/connection" "${fill[ct-$size]}"
 	emit "connection set-up at $size connections, hashsize $SIZED" "$UNIT/connection" "${fill[sized-$size]}"
 	if [ "$size" -lt 100000 ]; then
-		# the slabs' free objects left by earlier fills are of that order
+		# the free objects earlier fills left in the slabs are of that order
 		printf '  %-9s %10s %10s %10s %10s %10s %10s %10s\n' "$size" "${fill[ct-$size]}" \
 			"${fill[default-$size]}" "${fill[sized-$size]}" - - - "(too few)"
 		continue
@@ -184,12 +184,12 @@ for size in $SIZES; do
 	printf '  %-9s %10s %10s %10s %10s %10s %10s %10s\n' "$size" "${fill[ct-$size]}" \
 		"${fill[default-$size]}" "${fill[sized-$size]}" "${mem[ct-$size]}" \
 		"${mem[default-$size]}" "${mem[sized-$size]}" "$ours"
-	emit "slab per connection at $size connections, conntrack only" "B/connection" "${mem[ct-$size]}"
-	emit "slab per connection beyond conntrack at $size connections (one subflow)" \
+	emit "memory per connection at $size connections, conntrack only" "B/connection" "${mem[ct-$size]}"
+	emit "memory per connection beyond conntrack at $size connections (one subflow)" \
 		"B/connection" "$ours" 160
 done
-echo "(module = sized - ct: the connection record and the subflow's helper area; DESIGN"
-echo " targets 128 B per connection + 32 B per subflow. Index: 3 x 8 B x hashsize of"
-echo " vmalloc per netns, $((3 * 8 * DEFAULT_HASHSIZE / 1024)) KiB at $DEFAULT_HASHSIZE,"
-echo " $((3 * 8 * SIZED / 1024)) KiB at $SIZED)"
+echo "(module = sized - ct: the connection record, the subflow's helper area and the"
+echo " token indexes, which grow with the table; DESIGN targets 128 B per connection +"
+echo " 32 B per subflow. Beside: the id index, 8 B x hashsize per netns, $((8 * DEFAULT_HASHSIZE / 1024)) KiB at"
+echo " $DEFAULT_HASHSIZE, $((8 * SIZED / 1024)) KiB at $SIZED)"
 exit 0
