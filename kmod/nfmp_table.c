@@ -220,9 +220,10 @@ struct nfmp_kconn *nfmp_conn_create(struct nfmp_net *nn, const struct nf_conn *c
 }
 
 /*
- * Index the tokens learned since the last call. A token never changes once
- * its key is known: the SYN/ACK may recompute the client's (v0 key, other
- * hash) but that happens before the first call for that connection.
+ * Index the tokens learned since the last call. A token is the index's key:
+ * it must not change while indexed, or its removal would miss it. It is
+ * final once the SYN/ACK has fixed the version: before, a v0 SYN's client
+ * key has a token that the SYN/ACK may recompute with the other hash.
  */
 void nfmp_conn_hash_tokens(struct nfmp_net *nn, struct nfmp_kconn *conn)
 {
@@ -231,7 +232,7 @@ void nfmp_conn_hash_tokens(struct nfmp_net *nn, struct nfmp_kconn *conn)
 
 	spin_lock_bh(&nn->lock);
 	spin_lock(&conn->lock);
-	known = conn->pc.flags & NFMP_CONN_F_KEYS;
+	known = conn->pc.state == NFMP_CONN_SYN_SENT ? 0 : conn->pc.flags & NFMP_CONN_F_KEYS;
 	spin_unlock(&conn->lock);
 
 	if (!conn->dead) {
@@ -306,8 +307,8 @@ static void nfmp_conn_remove(struct nfmp_net *nn, struct nfmp_kconn *conn)
 
 	for (s = NFMP_CLIENT; s <= NFMP_SERVER; s++)
 		if (conn->hashed & (1 << s))
-			rhltable_remove(&nn->token_ht[s], &conn->token_node[s],
-					nfmp_token_params[s]);
+			WARN_ON_ONCE(rhltable_remove(&nn->token_ht[s], &conn->token_node[s],
+						     nfmp_token_params[s]));
 	hlist_del_rcu(&conn->id_node);
 	WRITE_ONCE(conn->dead, true);
 	WRITE_ONCE(nn->count, nn->count - 1);
