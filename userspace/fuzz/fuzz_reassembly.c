@@ -383,6 +383,16 @@ static FZ_MODEL void fz_close(struct fz_side *sd)
 	sd->hist_on = false;
 }
 
+/*
+ * The stream's next DSN, or before it has one the first DSN of the input:
+ * next is 0 until then, which may be 2^63 from every DSN in play, where the
+ * order of DSNs means nothing.
+ */
+static u64 fz_next(const struct fz_side *sd)
+{
+	return sd->s.started ? sd->s.next : sd->front;
+}
+
 static void fz_skip_to(struct fz_side *sd, u64 dsn)
 {
 	if (!sd->s.started)
@@ -427,7 +437,7 @@ static void fz_op(struct fz_in *in)
 		fz_segment(sd, k, rel, len, v == 3 ? c : c & 1);
 		break;
 	case 2:		/* [lo][hi] a DSS mapping for the subflow's next bytes */
-		sf->delta = (v & 1 ? sd->s.next : sd->front) + (int16_t)fz_u16(in) - sf->tail;
+		sf->delta = (v & 1 ? fz_next(sd) : sd->front) + (int16_t)fz_u16(in) - sf->tail;
 		break;
 	case 3:		/* [n] the receiver's subflow ACK */
 		a = fz_byte(in);
@@ -451,7 +461,7 @@ static void fz_op(struct fz_in *in)
 		if (v & 2)		/* near the furthest byte sent, either side */
 			fz_skip_to(sd, sd->front + (int16_t)fz_u16(in));
 		else
-			fz_skip_to(sd, sd->s.next + fz_u16(in));
+			fz_skip_to(sd, fz_next(sd) + fz_u16(in));
 		break;
 	case 6:		/* the bound released the oldest piece, or everything */
 		sd->may_unack = true;
