@@ -14,6 +14,8 @@
 # such as 6.12 from bookworm-security is installed beside it); else the newest
 # /lib/modules/*/build.  The Makefile and selftests/vm-run both call
 # this so that the VM boots exactly the kernel the modules were built against.
+# NFM_KERNEL_ROOT: a kernel installed under that directory instead of / (its
+# boot/vmlinuz-KVER and lib/modules/KVER/build: scripts/debug-kernel.sh).
 set -eu
 
 what=${1:-kver}
@@ -48,8 +50,8 @@ pick_kver() {
 kver=$(pick_kver)
 case "$what" in
 kver)	 echo "$kver" ;;
-kdir)	 echo "${KDIR:-/lib/modules/$kver/build}" ;;
-vmlinuz) echo "/boot/vmlinuz-$kver" ;;
+kdir)	 echo "${KDIR:-${NFM_KERNEL_ROOT:-}/lib/modules/$kver/build}" ;;
+vmlinuz) echo "${NFM_KERNEL_ROOT:-}/boot/vmlinuz-$kver" ;;
 others)
 	for d in $(ls -d /lib/modules/*/build 2>/dev/null | sort -rV); do
 		v=${d#/lib/modules/}; v=${v%/build}
