@@ -57,7 +57,7 @@ static void nfmp_nat_addr_set(u8 *a, u8 family, const union nf_inet_addr *u3)
  * An announcing host address already mapped: by the operator's static 1:1
  * NAT (config nat-map; the port is kept), or by one of the connection's
  * subflows (its SNAT source or DNAT target, or either half of a 1:1 NAT):
- * use that mapping. Under nfmp_net.lock (subflow list) and conn->lock.
+ * use that mapping. Under conn->lock (subflow list, addrs).
  */
 static bool nfmp_nat_find_mapping(const struct nfmp_kconn *conn, const struct nf_conn *ct,
 				  u8 sender, u16 port, struct nfmp_nat_plan *plan)
@@ -100,7 +100,7 @@ static struct nfmp_addr_entry *nfmp_nat_entry(struct nfmp_kconn *conn, u8 sender
 	return NULL;
 }
 
-/* Decide for an announcement. Under nfmp_net.lock and conn->lock. */
+/* Decide for an announcement. Under conn->lock. */
 static void nfmp_nat_plan_announce(struct nfmp_kconn *conn, const struct nf_conn *ct,
 				   enum ip_conntrack_dir d, struct nfmp_nat_plan *plan)
 {
@@ -323,8 +323,7 @@ static unsigned int nfmp_nat_add_addr(struct sk_buff *skb, unsigned int protoff,
 			return NF_ACCEPT;
 		plan.action = NFMP_NAT_DROP;
 	} else {
-		spin_lock_bh(&nn->lock);
-		spin_lock(&conn->lock);
+		spin_lock_bh(&conn->lock);
 		if (conn->dead) {
 			plan.action = NFMP_NAT_KEEP;
 		} else {
@@ -339,8 +338,7 @@ static unsigned int nfmp_nat_add_addr(struct sk_buff *skb, unsigned int protoff,
 			else
 				nfmp_nat_plan_announce(conn, ct, d, &plan);
 		}
-		spin_unlock(&conn->lock);
-		spin_unlock_bh(&nn->lock);
+		spin_unlock_bh(&conn->lock);
 	}
 
 	if (plan.action == NFMP_NAT_KEEP)

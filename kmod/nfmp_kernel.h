@@ -25,7 +25,7 @@ enum nfmp_phase {
 	NFMP_PHASE_NONE,	/* helper attached by `ct helper set`, nothing seen yet */
 	NFMP_PHASE_EMBRYO_MPC,	/* MP_CAPABLE SYN seen, conntrack not confirmed yet */
 	NFMP_PHASE_EMBRYO_JOIN,	/* MP_JOIN SYN seen, conntrack not confirmed yet */
-	NFMP_PHASE_COMMITTING,	/* being linked, under nfmp_net.lock */
+	NFMP_PHASE_COMMITTING,	/* being linked (nfmp_commit(), one CPU) */
 	NFMP_PHASE_LIVE,	/* linked into a connection */
 	NFMP_PHASE_ORPHAN,	/* join with an unknown token, or the connection could not be had */
 	NFMP_PHASE_DEAD,	/* detached: conntrack deleted, flush, netns exit, unload */
@@ -42,7 +42,7 @@ struct nfmp_ct_data {
 	union {
 		struct {
 			struct nfmp_kconn *conn;	/* the connection it belongs to */
-			struct nf_conn *next;		/* next subflow of conn (nfmp_net.lock) */
+			struct nf_conn *next;		/* next subflow of conn (conn->lock) */
 		} live;
 		struct {
 			u64	key;		/* v0 MP_CAPABLE SYN: the client's key */
@@ -91,32 +91,47 @@ struct nfmp_addrs {
 
 /*
  * One MPTCP connection. Hashed by each end's token once that end's key is
- * known (joins carry the receiver's token, so both are needed). Readers:
- * RCU; writers of the indexes and of the subflow list: nfmp_net.lock;
- * protocol state (pc, the subflows' sf, addrs): conn->lock. Lock order: net,
- * then conn.
+ * known (joins carry the receiver's token, so both are needed).
+ *
+ * Locking (Documentation/tracking.rst, "Connections and locking"):
+ * - lock: everything the packet path of this connection changes: pc, the
+ *   subflows' sf, addrs, the subflow list, nsubflows, npending,
+ *   pending_stamp, hashed and dead, hence every admission and link decision.
+ *   Joins and other packets of a known connection take no per-netns lock
+ *   (but to remove it from the id index once it is dead).
+ * - nfmp_net.ids_lock: id_node (the id index). Taken at creation, removal
+ *   and walks only.
+ * - Order: nfmp_net.ids_lock, then lock; never ids_lock under lock, never
+ *   two connections' locks at once.
+ * - Death: whoever takes the last subflow off marks the connection dead
+ *   under lock (nothing is linked to, or hashed into, a dead connection)
+ *   and then, lock dropped, removes it from the token and id indexes: once,
+ *   since only one can mark it. Walks skip dead connections.
+ * - Lockless readers (RCU): nsubflows, npending, hashed, dead and pc's
+ *   version, state, flags and end_reason, with READ_ONCE(); the writers of
+ *   the first four use WRITE_ONCE().
  */
 struct nfmp_kconn {
 	/* by pc.token[NFMP_CLIENT / NFMP_SERVER]; tokens are unique per host only */
 	struct rhlist_head	token_node[2];
 	union {
-		/* every connection, by id; only ever walked under nfmp_net.lock */
+		/* every connection, by id; only ever walked under nfmp_net.ids_lock */
 		struct hlist_node	id_node;
 		/* so, once off that index, its space can serve the deferred free */
 		struct rcu_head		rcu;
 	};
 	struct nfmp_conn	pc;
-	spinlock_t		lock;		/* pc, the subflows' sf, addrs */
+	spinlock_t		lock;		/* see above */
 	u8			nsubflows;	/* linked subflows */
 	u8			hashed;		/* bit s: token_node[s] is in the table */
-	bool			dead;		/* unhashed, waiting for RCU */
+	bool			dead;		/* no subflow left: being unhashed or freed */
 	u8			l3num;
 	u32			id;		/* stable id for dumps and events */
 	u32			created;	/* jiffies (32 bits: ages wrap after 49 days) */
 	u16			zone;		/* conntrack zone id: joins match within it */
 	/*
 	 * Joins admitted RELATED on their SYN and not linked yet (no SYN/ACK
-	 * seen), under nfmp_net.lock. An unconfirmed conntrack can vanish
+	 * seen), under lock. An unconfirmed conntrack can vanish
 	 * without a callback, so the count also lapses NFMP_JOIN_PENDING_TTL
 	 * after the last admission.
 	 */
@@ -132,7 +147,14 @@ struct nfmp_kconn {
 };	/* 128 bytes on 64-bit (DESIGN §5: <= 128) */
 
 struct nfmp_net {
-	spinlock_t		lock;		/* indexes and subflow lists */
+	/*
+	 * The id index and what goes with it: count, next_id, ids_wrapped,
+	 * the sweep's flags; also serializes nat_map writers. Taken (BHs off)
+	 * when a connection is created or removed and by walks, never by a
+	 * join or another packet of a known connection. Connection locks nest
+	 * inside it (struct nfmp_kconn).
+	 */
+	spinlock_t		ids_lock;
 	/*
 	 * By client / server token: the lookups of the packet path (joins),
 	 * resized with the table so that they cost the same at 1M
@@ -143,7 +165,7 @@ struct nfmp_net {
 	struct hlist_head	*id_hash;
 	unsigned int		hash_bits;
 	u32			hash_seed;
-	unsigned int		count;		/* connections in id_hash */
+	unsigned int		count;		/* connections in id_hash (ids_lock; READ_ONCE) */
 	u32			next_id;
 	bool			ids_wrapped;	/* next_id went round: ids may be taken */
 	struct nfmp_config {
@@ -167,14 +189,14 @@ struct nfmp_net {
 	/*
 	 * Periodic sweep for subflows whose conntrack lost our helper (no
 	 * ->destroy will come for them). Armed while connections exist; the
-	 * flags are under lock.
+	 * flags are under ids_lock.
 	 */
 	bool			reap_armed;
 	bool			reap_stop;	/* netns exit: never armed again */
 	unsigned int		reap_bucket;	/* where the next sweep starts */
 	struct delayed_work	reap_work;
 	possible_net_t		net;
-	/* config nat-map: the operator's static 1:1 NAT; replaced under lock */
+	/* config nat-map: the operator's static 1:1 NAT; replaced under ids_lock */
 	struct nfmp_nat_map __rcu *nat_map;
 };
 
@@ -209,10 +231,12 @@ static inline u16 nfmp_ct_zone(const struct nf_conn *ct)
 void nfmp_subflow_link(struct nfmp_net *nn, struct nfmp_kconn *conn, struct nf_conn *ct);
 void nfmp_subflow_unlink(struct net *net, struct nfmp_net *nn, struct nf_conn *ct);
 bool nfmp_conn_reap(struct net *net, struct nfmp_net *nn, struct nfmp_kconn *conn);
+void nfmp_conn_close(struct net *net, struct nfmp_net *nn, struct nfmp_kconn *conn);
 void nfmp_table_stop(struct nfmp_net *nn);
 void nfmp_table_flush(struct net *net, struct nfmp_net *nn, bool notify);
 void nfmp_conn_prepare_hmac_once(struct nfmp_kconn *conn);
 
+/* Under conn->lock. */
 #define nfmp_for_each_subflow(conn, ct) \
 	for ((ct) = (conn)->subflows; (ct); (ct) = nfmp_ct_data(ct)->live.next)
 

@@ -151,9 +151,9 @@ void nfmp_nat_map_replace(struct nfmp_net *nn, struct nfmp_nat_map *map)
 {
 	struct nfmp_nat_map *old;
 
-	spin_lock_bh(&nn->lock);
-	old = rcu_replace_pointer(nn->nat_map, map, lockdep_is_held(&nn->lock));
-	spin_unlock_bh(&nn->lock);
+	spin_lock_bh(&nn->ids_lock);
+	old = rcu_replace_pointer(nn->nat_map, map, lockdep_is_held(&nn->ids_lock));
+	spin_unlock_bh(&nn->ids_lock);
 	if (old)
 		kfree_rcu(old, rcu);
 }

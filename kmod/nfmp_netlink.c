@@ -12,7 +12,7 @@
 
 /*
  * Spec: Documentation/netlink/specs/nfmptcp.yaml. Every handler takes only the
- * per-netns locks (nn->lock, then conn->lock, as the table does), so the
+ * per-netns locks (nn->ids_lock, then conn->lock, as the table does), so the
  * family runs with parallel_ops and never holds genl_mutex.
  */
 
@@ -264,8 +264,9 @@ cancel:
 
 /*
  * A full connection message: summary, every subflow and every announced
- * address. Caller holds nn->lock (the subflow list); conn->lock is taken
- * here for the protocol state, in the table's lock order.
+ * address, all under conn->lock (subflow list and protocol state). The
+ * caller keeps @conn readable (rcu_read_lock() or nn->ids_lock); -ENOENT:
+ * it died meanwhile, nothing was written.
  */
 static int nfmp_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 			     struct nfmp_kconn *conn, bool keys)
@@ -284,7 +285,12 @@ static int nfmp_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, int flags
 	if (!nest)
 		goto cancel;
 
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
+	if (conn->dead) {
+		spin_unlock_bh(&conn->lock);
+		genlmsg_cancel(skb, hdr);
+		return -ENOENT;
+	}
 	if (nfmp_nl_put_conn_attrs(skb, conn, keys))
 		goto unlock_cancel;
 	for (ct = conn->subflows; ct; ct = nfmp_ct_data(ct)->live.next)
@@ -295,14 +301,14 @@ static int nfmp_nl_fill_conn(struct sk_buff *skb, u32 portid, u32 seq, int flags
 	for (i = 0; addrs && i < addrs->n && i < NFMP_MAX_ADDRS; i++)
 		if (nfmp_nl_put_addr(skb, NFMPTCP_CONN_A_ADDRS, &addrs->e[i]))
 			goto unlock_cancel;
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
 	return 0;
 
 unlock_cancel:
-	spin_unlock(&conn->lock);
+	spin_unlock_bh(&conn->lock);
 cancel:
 	genlmsg_cancel(skb, hdr);
 	return -EMSGSIZE;
@@ -334,15 +340,15 @@ static int nfmp_nl_conn_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 
-	/* the token index, under the lock that also guards the subflow lists */
-	spin_lock_bh(&nn->lock);
+	/* RCU keeps what the token index returns readable while it is filled in */
+	rcu_read_lock();
 	n = nfmp_conn_find_token(nn, token, NFMP_ANY_ZONE, cands, ARRAY_SIZE(cands));
 	for (i = 0; i < n; i++)
 		if (!found || cands[i]->id < found->id)
 			found = cands[i];
 	err = found ? nfmp_nl_fill_conn(msg, info->snd_portid, info->snd_seq, 0, found, keys)
 		    : -ENOENT;
-	spin_unlock_bh(&nn->lock);
+	rcu_read_unlock();
 
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NFMPTCP_A_TOKEN],
@@ -374,7 +380,8 @@ static int nfmp_nl_conn_dump_start(struct netlink_callback *cb)
  * added or removed between two skbs can neither be sent twice nor make us
  * skip one that stayed (a plain position in the chain could do both, since
  * new connections go to the head). Buckets are short, so finding the next
- * id by rescanning the bucket is cheap.
+ * id by rescanning the bucket is cheap. A connection that died but is not
+ * unhashed yet (its remover waits for ids_lock) is skipped.
  */
 static int nfmp_nl_conn_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -386,7 +393,7 @@ static int nfmp_nl_conn_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	struct nfmp_kconn *conn, *next;
 	int err = 0;
 
-	spin_lock_bh(&nn->lock);
+	spin_lock_bh(&nn->ids_lock);
 	for (; bucket < nbuckets; bucket++, last_id = 0) {
 		for (;;) {
 			next = NULL;
@@ -398,13 +405,15 @@ static int nfmp_nl_conn_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 				break;
 			err = nfmp_nl_fill_conn(skb, NETLINK_CB(cb->skb).portid,
 						cb->nlh->nlmsg_seq, NLM_F_MULTI, next, keys);
+			if (err == -ENOENT)
+				err = 0;
 			if (err)
 				goto out;
 			last_id = next->id;
 		}
 	}
 out:
-	spin_unlock_bh(&nn->lock);
+	spin_unlock_bh(&nn->ids_lock);
 
 	cb->args[NFMP_NL_ARG_BUCKET] = bucket;
 	cb->args[NFMP_NL_ARG_LAST_ID] = last_id;
@@ -595,7 +604,7 @@ static int nfmp_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 /*
  * Events are sent from the packet path (softirq) and from conntrack destroy,
- * with nn->lock and possibly conn->lock held by the caller: they take no lock
+ * with nn->ids_lock and/or conn->lock held by the caller: they take no lock
  * and allocate with GFP_ATOMIC. The connection fields they read are a
  * snapshot (tokens and id never change once set). Nothing is built when no
  * socket listens to the group in this netns.

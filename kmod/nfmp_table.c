@@ -65,7 +65,7 @@ int nfmp_table_init(struct net *net, struct nfmp_net *nn)
 	unsigned int size = 1U << nn->hash_bits;
 	int err;
 
-	spin_lock_init(&nn->lock);
+	spin_lock_init(&nn->ids_lock);
 	write_pnet(&nn->net, net);
 	INIT_DELAYED_WORK(&nn->reap_work, nfmp_reap_work);
 	get_random_bytes(&nn->hash_seed, sizeof(nn->hash_seed));
@@ -107,15 +107,12 @@ static void nfmp_conn_free_rcu(struct rcu_head *head)
 	kmem_cache_free(nfmp_conn_cachep, conn);
 }
 
-/*
- * A new connection, in the id index only (no token is known yet). Called with
- * nn->lock held; fails when the netns limit is reached, so that the caller
- * leaves the subflow to plain conntrack.
- */
 /* Is @id taken? Ids wrap after 2^32 connections; a CGN gets there in hours. */
 static bool nfmp_id_in_use(const struct nfmp_net *nn, u32 id)
 {
 	const struct nfmp_kconn *conn;
+
+	lockdep_assert_held(&nn->ids_lock);
 
 	hlist_for_each_entry(conn, &nn->id_hash[nfmp_bucket(nn, id)], id_node)
 		if (conn->id == id)
@@ -123,8 +120,8 @@ static bool nfmp_id_in_use(const struct nfmp_net *nn, u32 id)
 	return false;
 }
 
-static void nfmp_conn_remove(struct nfmp_net *nn, struct nfmp_kconn *conn);
-static void nfmp_subflow_drop(struct nfmp_net *nn, struct nfmp_kconn *conn, struct nf_conn **pp);
+static void nfmp_conn_unhash(struct nfmp_net *nn, struct nfmp_kconn *conn);
+static void nfmp_conn_drop_all(struct nfmp_kconn *conn);
 
 /*
  * Work bound of one early drop: connections looked at, and buckets (a table
@@ -133,27 +130,24 @@ static void nfmp_subflow_drop(struct nfmp_net *nn, struct nfmp_kconn *conn, stru
 #define NFMP_EARLY_DROP_CONNS	16
 #define NFMP_EARLY_DROP_BUCKETS	16384U
 
-/* No subflow of @conn got past its handshake (what a SYN flood leaves). */
+/* No subflow of @conn got past its handshake (what a SYN flood leaves). Under conn->lock. */
 static bool nfmp_conn_half_open(struct nfmp_kconn *conn)
 {
-	bool half_open = true;
 	struct nf_conn *ct;
 
-	spin_lock(&conn->lock);
-	nfmp_for_each_subflow(conn, ct) {
-		if (nfmp_ct_data(ct)->sf.flags & NFMP_SF_F_ESTABLISHED) {
-			half_open = false;
-			break;
-		}
-	}
-	spin_unlock(&conn->lock);
-	return half_open;
+	lockdep_assert_held(&conn->lock);
+
+	nfmp_for_each_subflow(conn, ct)
+		if (nfmp_ct_data(ct)->sf.flags & NFMP_SF_F_ESTABLISHED)
+			return false;
+	return true;
 }
 
 /*
  * The table is full: evict a half-open connection to make room, as
  * conntrack's early_drop does, so that a flood of handshakes that never
- * complete cannot keep real connections out. Bounded work under nn->lock.
+ * complete cannot keep real connections out. Bounded work under
+ * nn->ids_lock; each candidate's lock is taken in turn (lock order).
  */
 static bool nfmp_conn_early_drop(struct net *net, struct nfmp_net *nn)
 {
@@ -161,20 +155,29 @@ static bool nfmp_conn_early_drop(struct net *net, struct nfmp_net *nn)
 	unsigned int b = get_random_u32() & mask, i, looked = 0;
 	unsigned int nbuckets = min(mask + 1, NFMP_EARLY_DROP_BUCKETS);
 	struct nfmp_kconn *conn;
+	bool drop;
 
-	lockdep_assert_held(&nn->lock);
+	lockdep_assert_held(&nn->ids_lock);
 
 	for (i = 0; i < nbuckets && looked < NFMP_EARLY_DROP_CONNS; i++, b = (b + 1) & mask) {
 		hlist_for_each_entry(conn, &nn->id_hash[b], id_node) {
-			if (!nfmp_conn_half_open(conn)) {
+			spin_lock(&conn->lock);
+			/* dead: its remover waits for ids_lock; no room to gain here */
+			if (conn->dead) {
+				spin_unlock(&conn->lock);
+				continue;
+			}
+			drop = nfmp_conn_half_open(conn);
+			if (drop)
+				nfmp_conn_drop_all(conn);
+			spin_unlock(&conn->lock);
+			if (!drop) {
 				if (++looked == NFMP_EARLY_DROP_CONNS)
 					break;
 				continue;
 			}
-			while (conn->subflows)
-				nfmp_subflow_drop(nn, conn, &conn->subflows);
 			nfmp_event_conn(net, NFMPTCP_EVENT_CONN_CLOSED, conn);
-			nfmp_conn_remove(nn, conn);
+			nfmp_conn_unhash(nn, conn);
 			nfmp_stat_inc(nn, NFMPTCP_STAT_EARLY_DROP);
 			return true;
 		}
@@ -182,11 +185,18 @@ static bool nfmp_conn_early_drop(struct net *net, struct nfmp_net *nn)
 	return false;
 }
 
+/*
+ * A new connection, in the id index only (no token is known yet). Called with
+ * nn->ids_lock held, which the caller keeps until the first subflow is
+ * linked (walks never see a connection without subflows that is not dead);
+ * fails when the netns limit is reached, so that the caller leaves the
+ * subflow to plain conntrack.
+ */
 struct nfmp_kconn *nfmp_conn_create(struct nfmp_net *nn, const struct nf_conn *ct)
 {
 	struct nfmp_kconn *conn;
 
-	lockdep_assert_held(&nn->lock);
+	lockdep_assert_held(&nn->ids_lock);
 
 	if (READ_ONCE(nn->count) >= READ_ONCE(nn->cfg.max_conns) &&
 	    !nfmp_conn_early_drop(nf_ct_net(ct), nn)) {
@@ -224,17 +234,18 @@ struct nfmp_kconn *nfmp_conn_create(struct nfmp_net *nn, const struct nf_conn *c
  * it must not change while indexed, or its removal would miss it. It is
  * final once the SYN/ACK has fixed the version: before, a v0 SYN's client
  * key has a token that the SYN/ACK may recompute with the other hash.
+ *
+ * Under conn->lock, which is what makes a token inserted once and removed
+ * once: a dead connection is never inserted, and its remover reads hashed
+ * after it was marked dead. The rhltable needs no lock of ours.
  */
 void nfmp_conn_hash_tokens(struct nfmp_net *nn, struct nfmp_kconn *conn)
 {
 	u8 known;
 	int s;
 
-	spin_lock_bh(&nn->lock);
-	spin_lock(&conn->lock);
+	spin_lock_bh(&conn->lock);
 	known = conn->pc.state == NFMP_CONN_SYN_SENT ? 0 : conn->pc.flags & NFMP_CONN_F_KEYS;
-	spin_unlock(&conn->lock);
-
 	if (!conn->dead) {
 		for (s = NFMP_CLIENT; s <= NFMP_SERVER; s++) {
 			u8 bit = s == NFMP_CLIENT ? NFMP_CONN_F_KEY_CLIENT : NFMP_CONN_F_KEY_SERVER;
@@ -250,13 +261,14 @@ void nfmp_conn_hash_tokens(struct nfmp_net *nn, struct nfmp_kconn *conn)
 			WRITE_ONCE(conn->hashed, conn->hashed | bit);
 		}
 	}
-	spin_unlock_bh(&nn->lock);
+	spin_unlock_bh(&conn->lock);
 }
 
 /*
  * Connections one of whose ends owns @token. Several are possible: tokens are
  * unique per host only, and a CGN sees many hosts (RFC 8684 §3.2). Caller holds
- * rcu_read_lock() or nn->lock; the result is valid for that long.
+ * rcu_read_lock(): the connections stay readable for that long, but may die
+ * meanwhile (check dead under conn->lock before linking anything to one).
  */
 unsigned int nfmp_conn_find_token(struct nfmp_net *nn, u32 token, u32 zone,
 				  struct nfmp_kconn **found, unsigned int max)
@@ -282,79 +294,118 @@ unsigned int nfmp_conn_find_token(struct nfmp_net *nn, u32 token, u32 zone,
 	return n;
 }
 
+/* Link @ct to @conn, under conn->lock; @conn is not dead (the caller checked). */
 void nfmp_subflow_link(struct nfmp_net *nn, struct nfmp_kconn *conn, struct nf_conn *ct)
 {
 	struct nfmp_ct_data *data = nfmp_ct_data(ct);
 
-	lockdep_assert_held(&nn->lock);
+	lockdep_assert_held(&conn->lock);
 
 	nf_conntrack_get(&ct->ct_general);
 	data->live.conn = conn;
 	data->live.next = conn->subflows;
 	conn->subflows = ct;
-	conn->nsubflows++;
+	WRITE_ONCE(conn->nsubflows, conn->nsubflows + 1);
 	/* readers that see LIVE must see live.conn: pairs with smp_load_acquire() */
 	smp_store_release(&data->phase, NFMP_PHASE_LIVE);
 	nfmp_stat_inc(nn, NFMPTCP_STAT_SF_SEEN);
 }
 
-/* Unhash a connection that lost its last subflow; freed after a grace period. */
-static void nfmp_conn_remove(struct nfmp_net *nn, struct nfmp_kconn *conn)
+/*
+ * Take a dead connection off the indexes (its killer, once: see struct
+ * nfmp_kconn); freed after a grace period. hashed no longer changes once
+ * dead is set, so conn->lock is not needed, nor any lock of ours for the
+ * token indexes; the id index wants nn->ids_lock.
+ */
+static void nfmp_conn_unhash_tokens(struct nfmp_net *nn, struct nfmp_kconn *conn)
 {
 	int s;
 
-	lockdep_assert_held(&nn->lock);
+	WARN_ON_ONCE(!READ_ONCE(conn->dead) || READ_ONCE(conn->nsubflows));
 
 	for (s = NFMP_CLIENT; s <= NFMP_SERVER; s++)
 		if (conn->hashed & (1 << s))
 			WARN_ON_ONCE(rhltable_remove(&nn->token_ht[s], &conn->token_node[s],
 						     nfmp_token_params[s]));
+}
+
+static void nfmp_conn_unhash_id(struct nfmp_net *nn, struct nfmp_kconn *conn)
+{
+	lockdep_assert_held(&nn->ids_lock);
+
 	hlist_del_rcu(&conn->id_node);
-	WRITE_ONCE(conn->dead, true);
 	WRITE_ONCE(nn->count, nn->count - 1);
 	nfmp_stat_inc(nn, NFMPTCP_STAT_CONN_CLOSED);
 	call_rcu(&conn->rcu, nfmp_conn_free_rcu);
+}
+
+/* Both at once, for walks, which hold nn->ids_lock already. */
+static void nfmp_conn_unhash(struct nfmp_net *nn, struct nfmp_kconn *conn)
+{
+	nfmp_conn_unhash_tokens(nn, conn);
+	nfmp_conn_unhash_id(nn, conn);
+}
+
+/*
+ * Report and remove a connection that nfmp_conn_reap() just marked dead.
+ * Called with no lock of ours held (lock order), from RCU read-side sections
+ * (packet path, ->destroy), so that netns exit's grace period waits for it.
+ */
+void nfmp_conn_close(struct net *net, struct nfmp_net *nn, struct nfmp_kconn *conn)
+{
+	nfmp_event_conn(net, NFMPTCP_EVENT_CONN_CLOSED, conn);
+	nfmp_conn_unhash_tokens(nn, conn);
+	spin_lock_bh(&nn->ids_lock);
+	nfmp_conn_unhash_id(nn, conn);
+	spin_unlock_bh(&nn->ids_lock);
 }
 
 /*
  * Take the subflow at *pp off its connection and drop the list's conntrack
  * reference. Not the last one when called from ->destroy (nf_ct_delete()'s
  * caller holds one); when it is, nf_ct_destroy() does not call back into us.
+ * Under conn->lock.
  */
-static void nfmp_subflow_drop(struct nfmp_net *nn, struct nfmp_kconn *conn, struct nf_conn **pp)
+static void nfmp_subflow_drop(struct nfmp_kconn *conn, struct nf_conn **pp)
 {
 	struct nf_conn *ct = *pp;
 	struct nfmp_ct_data *data = nfmp_ct_data(ct);
 
-	lockdep_assert_held(&nn->lock);
+	lockdep_assert_held(&conn->lock);
 
 	*pp = data->live.next;
 	/* pairs with nfmp_snapshot_get(): a reader seeing DEAD sees the subflow's last state */
 	smp_store_release(&data->phase, NFMP_PHASE_DEAD);
-	conn->nsubflows--;
+	WRITE_ONCE(conn->nsubflows, conn->nsubflows - 1);
 	nf_ct_put(ct);
+}
+
+/* Flush, early drop: every subflow off, and @conn marked dead. Under conn->lock. */
+static void nfmp_conn_drop_all(struct nfmp_kconn *conn)
+{
+	while (conn->subflows)
+		nfmp_subflow_drop(conn, &conn->subflows);
+	WRITE_ONCE(conn->dead, true);
 }
 
 /*
  * Take the subflow at *pp off and report it (SF_CLOSED, with the end reason
- * when it was the connection's last, and the count of those left).
+ * when it was the connection's last, and the count of those left). Under
+ * conn->lock.
  */
-static void nfmp_subflow_close(struct net *net, struct nfmp_net *nn, struct nfmp_kconn *conn,
-			       struct nf_conn **pp)
+static void nfmp_subflow_close(struct net *net, struct nfmp_kconn *conn, struct nf_conn **pp)
 {
 	struct nf_conn *ct = *pp;
 	struct nfmp_subflow sf;
 
-	spin_lock(&conn->lock);
 	sf = nfmp_ct_data(ct)->sf;
 	if (conn->nsubflows == 1 && conn->pc.state != NFMP_CONN_CLOSED &&
 	    conn->pc.end_reason == NFMP_END_NONE)
-		conn->pc.end_reason = NFMP_END_SUBFLOWS_GONE;
-	spin_unlock(&conn->lock);
+		WRITE_ONCE(conn->pc.end_reason, NFMP_END_SUBFLOWS_GONE);
 
 	/* the list's reference may be the last one: the event still reads ct */
 	nf_conntrack_get(&ct->ct_general);
-	nfmp_subflow_drop(nn, conn, pp);
+	nfmp_subflow_drop(conn, pp);
 	nfmp_event_subflow(net, NFMPTCP_EVENT_SF_CLOSED, conn, ct, &sf);
 	nf_ct_put(ct);
 }
@@ -374,19 +425,21 @@ static bool nfmp_subflow_lost(const struct nf_conn *ct)
 }
 
 /*
- * Close the lost subflows of @conn (SF_CLOSED each, counted as sf-reaped),
- * and the connection if none is left (CONN_CLOSED). Returns true when
- * @conn is gone (it stays readable until the RCU grace period).
+ * Close the lost subflows of @conn (SF_CLOSED each, counted as sf-reaped).
+ * Under conn->lock, on a connection that is not dead. Returns true when none
+ * is left: @conn is then marked dead, and the caller reports and removes it
+ * once conn->lock is dropped (nfmp_conn_close(), or CONN_CLOSED and
+ * nfmp_conn_unhash() where ids_lock is held already).
  */
 bool nfmp_conn_reap(struct net *net, struct nfmp_net *nn, struct nfmp_kconn *conn)
 {
 	struct nf_conn **pp = &conn->subflows;
 
-	lockdep_assert_held(&nn->lock);
+	lockdep_assert_held(&conn->lock);
 
 	while (*pp) {
 		if (unlikely(nfmp_subflow_lost(*pp))) {
-			nfmp_subflow_close(net, nn, conn, pp);
+			nfmp_subflow_close(net, conn, pp);
 			nfmp_stat_inc(nn, NFMPTCP_STAT_SF_REAPED);
 		} else {
 			pp = &nfmp_ct_data(*pp)->live.next;
@@ -394,9 +447,37 @@ bool nfmp_conn_reap(struct net *net, struct nfmp_net *nn, struct nfmp_kconn *con
 	}
 	if (conn->nsubflows)
 		return false;
-	nfmp_event_conn(net, NFMPTCP_EVENT_CONN_CLOSED, conn);
-	nfmp_conn_remove(nn, conn);
+	WRITE_ONCE(conn->dead, true);
 	return true;
+}
+
+/*
+ * A walk's look at one connection, under nn->ids_lock: reap it (@flush:
+ * drop every subflow) and remove it if that left none. Dead ones are their
+ * killers' to remove.
+ */
+static void nfmp_walk_one(struct net *net, struct nfmp_net *nn, struct nfmp_kconn *conn,
+			  bool flush, bool notify)
+{
+	bool gone = false;
+
+	lockdep_assert_held(&nn->ids_lock);
+
+	spin_lock(&conn->lock);
+	if (!conn->dead) {
+		if (flush) {
+			nfmp_conn_drop_all(conn);
+			gone = true;
+		} else {
+			gone = nfmp_conn_reap(net, nn, conn);
+		}
+	}
+	spin_unlock(&conn->lock);
+	if (!gone)
+		return;
+	if (notify)
+		nfmp_event_conn(net, NFMPTCP_EVENT_CONN_CLOSED, conn);
+	nfmp_conn_unhash(nn, conn);
 }
 
 /*
@@ -404,8 +485,8 @@ bool nfmp_conn_reap(struct net *net, struct nfmp_net *nn, struct nfmp_kconn *con
  * it every NFMP_REAP_SLICES intervals, so that a lost subflow is reported
  * and its conntrack released within seconds rather than at an unrelated
  * walk (the list's reference would keep a deleted conntrack allocated, and
- * counted against nf_conntrack_max). Process context, the lock taken per
- * non-empty bucket.
+ * counted against nf_conntrack_max). Process context, ids_lock taken per
+ * non-empty bucket and each connection's lock per connection.
  */
 
 static void nfmp_reap_work(struct work_struct *work)
@@ -421,61 +502,76 @@ static void nfmp_reap_work(struct work_struct *work)
 	for (i = 0; i < n; i++, b = (b + 1) & mask) {
 		if (hlist_empty(&nn->id_hash[b]))
 			continue;
-		spin_lock_bh(&nn->lock);
+		spin_lock_bh(&nn->ids_lock);
 		hlist_for_each_entry_safe(conn, tmp, &nn->id_hash[b], id_node)
-			nfmp_conn_reap(net, nn, conn);
-		spin_unlock_bh(&nn->lock);
+			nfmp_walk_one(net, nn, conn, false, true);
+		spin_unlock_bh(&nn->ids_lock);
 		if (!(i % 64))
 			cond_resched();
 	}
 	nn->reap_bucket = b;
 
-	spin_lock_bh(&nn->lock);
-	if (READ_ONCE(nn->count) && !nn->reap_stop)
+	spin_lock_bh(&nn->ids_lock);
+	if (nn->count && !nn->reap_stop)
 		queue_delayed_work(system_power_efficient_wq, &nn->reap_work, NFMP_REAP_INTERVAL);
 	else
 		nn->reap_armed = false;
-	spin_unlock_bh(&nn->lock);
+	spin_unlock_bh(&nn->ids_lock);
 }
 
 /* netns exit, before the flush: the sweep is never armed again. */
 void nfmp_table_stop(struct nfmp_net *nn)
 {
-	spin_lock_bh(&nn->lock);
+	spin_lock_bh(&nn->ids_lock);
 	nn->reap_stop = true;
-	spin_unlock_bh(&nn->lock);
+	spin_unlock_bh(&nn->ids_lock);
 	cancel_delayed_work_sync(&nn->reap_work);
 }
 
-/* The conntrack of a live subflow is going away (helper ->destroy). */
+/*
+ * The conntrack of a live subflow is going away (helper ->destroy, or the
+ * commit that linked it saw it dying). Under rcu_read_lock(): @conn stays
+ * readable even when a flush took the subflow off meanwhile, which the
+ * phase, checked again under conn->lock, tells. Only this connection's lock
+ * is taken, and ids_lock after it is dropped if the connection goes.
+ */
 void nfmp_subflow_unlink(struct net *net, struct nfmp_net *nn, struct nf_conn *ct)
 {
 	struct nfmp_ct_data *data = nfmp_ct_data(ct);
 	struct nfmp_kconn *conn;
 	struct nf_conn **pp;
+	bool gone;
 
-	spin_lock_bh(&nn->lock);
+	/* pairs with smp_store_release() in nfmp_subflow_link(): live.conn is set */
+	if (smp_load_acquire(&data->phase) != NFMP_PHASE_LIVE)
+		return;
+	conn = data->live.conn;
+
+	spin_lock_bh(&conn->lock);
 	if (READ_ONCE(data->phase) != NFMP_PHASE_LIVE) {
-		spin_unlock_bh(&nn->lock);
+		spin_unlock_bh(&conn->lock);
 		return;
 	}
-	conn = data->live.conn;
 	for (pp = &conn->subflows; *pp; pp = &nfmp_ct_data(*pp)->live.next) {
 		if (*pp == ct) {
-			nfmp_subflow_close(net, nn, conn, pp);
+			nfmp_subflow_close(net, conn, pp);
 			break;
 		}
 	}
-	nfmp_conn_reap(net, nn, conn);
-	spin_unlock_bh(&nn->lock);
+	gone = nfmp_conn_reap(net, nn, conn);
+	spin_unlock_bh(&conn->lock);
+	if (gone)
+		nfmp_conn_close(net, nn, conn);
 }
 
 /*
  * Forget every connection (flush command, netns exit, module unload). The
  * conntracks stay; their subflow state becomes DEAD and is never looked at
- * again. Process context: the lock is dropped between buckets so that a big
+ * again. Process context: ids_lock is dropped between buckets so that a big
  * table does not keep BHs off for long. @notify: a CONN_CLOSED event per
  * connection (flush command); none when the netns or the family goes away.
+ * A connection that died meanwhile is left to its killer, which removes it
+ * from an RCU read-side section: netns exit's grace period waits for that.
  */
 void nfmp_table_flush(struct net *net, struct nfmp_net *nn, bool notify)
 {
@@ -487,15 +583,10 @@ void nfmp_table_flush(struct net *net, struct nfmp_net *nn, bool notify)
 	for (i = 0; i < (1U << nn->hash_bits); i++) {
 		if (hlist_empty(&nn->id_hash[i]))
 			continue;
-		spin_lock_bh(&nn->lock);
-		hlist_for_each_entry_safe(conn, tmp, &nn->id_hash[i], id_node) {
-			while (conn->subflows)
-				nfmp_subflow_drop(nn, conn, &conn->subflows);
-			if (notify)
-				nfmp_event_conn(net, NFMPTCP_EVENT_CONN_CLOSED, conn);
-			nfmp_conn_remove(nn, conn);
-		}
-		spin_unlock_bh(&nn->lock);
+		spin_lock_bh(&nn->ids_lock);
+		hlist_for_each_entry_safe(conn, tmp, &nn->id_hash[i], id_node)
+			nfmp_walk_one(net, nn, conn, true, notify);
+		spin_unlock_bh(&nn->ids_lock);
 		cond_resched();
 	}
 }

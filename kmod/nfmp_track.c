@@ -88,7 +88,7 @@ static void nfmp_count_malformed(struct nfmp_net *nn, const struct nfmp_opts *op
  * Is the join's destination an address and port that @owner (the end whose
  * token the SYN carries) is known to use or announced? Without this, anyone
  * who learned a token (it is sent in clear) could open RELATED flows to any
- * host behind the firewall. Under nn->lock (subflow list) and conn->lock.
+ * host behind the firewall. Under conn->lock (subflow list, addrs).
  */
 static bool nfmp_join_dest_owned(const struct nfmp_kconn *conn, int owner,
 				 const struct nf_conn *join)
@@ -156,6 +156,8 @@ static bool nfmp_via_our_expectation(const struct nf_conn *ct)
  * the server opens toward the client. A real expectation cannot be used: the
  * join's 5-tuple is not known in advance and only its token identifies it.
  * Called on the unconfirmed conntrack of the join SYN, under rcu_read_lock().
+ * The whole decision is taken under conn->lock and nothing else: joins to
+ * different connections never wait for each other.
  */
 static int nfmp_join_admit(struct nfmp_net *nn, struct sk_buff *skb, struct nf_conn *ct,
 			   struct nfmp_ct_data *data, struct nfmp_kconn *conn, int owner)
@@ -170,18 +172,16 @@ static int nfmp_join_admit(struct nfmp_net *nn, struct sk_buff *skb, struct nf_c
 	if (owner < 0)
 		return -1;
 
-	spin_lock_bh(&nn->lock);
+	spin_lock_bh(&conn->lock);
 	if (conn->dead) {
-		spin_unlock_bh(&nn->lock);
+		spin_unlock_bh(&conn->lock);
 		return -1;
 	}
-	spin_lock(&conn->lock);
 	usable = conn->pc.state != NFMP_CONN_FALLBACK && conn->pc.state != NFMP_CONN_CLOSED;
 	if (usable && !expected && !nfmp_join_dest_owned(conn, owner, ct))
 		why = NFMPTCP_POLICY_JOIN_NOT_OWNED;
 	else if (usable && !nfmp_join_rate_admit(&conn->pc, jiffies_to_msecs(jiffies), rate))
 		why = NFMPTCP_POLICY_JOIN_RATE;
-	spin_unlock(&conn->lock);
 	if (!usable)
 		goto out;	/* the endpoint refuses it itself; nothing to admit */
 
@@ -216,7 +216,7 @@ static int nfmp_join_admit(struct nfmp_net *nn, struct sk_buff *skb, struct nf_c
 		data->embryo.admitted = 1;
 	}
 out:
-	spin_unlock_bh(&nn->lock);
+	spin_unlock_bh(&conn->lock);
 	if (!master)
 		return why;
 
@@ -245,7 +245,10 @@ static bool nfmp_join_is_related(const struct nf_conn *ct)
 	return ct->master && test_bit(IPS_EXPECTED_BIT, &ct->status);
 }
 
-/* The connection whose subflow is the master of RELATED join @ct, if any. Under nn->lock. */
+/*
+ * The connection whose subflow is the master of RELATED join @ct, if any.
+ * Under rcu_read_lock(), which keeps it readable; it may be dead.
+ */
 static struct nfmp_kconn *nfmp_join_master_conn(const struct nf_conn *ct)
 {
 	const struct nf_conn_help *help = nfct_help(ct->master);
@@ -254,15 +257,25 @@ static struct nfmp_kconn *nfmp_join_master_conn(const struct nf_conn *ct)
 	if (!help || rcu_access_pointer(help->helper) != &nfmp_helper)
 		return NULL;
 	mdata = (const struct nfmp_ct_data *)help->data;
-	return READ_ONCE(mdata->phase) == NFMP_PHASE_LIVE ? mdata->live.conn : NULL;
+	/* pairs with smp_store_release() in nfmp_subflow_link(): live.conn is set */
+	return smp_load_acquire(&mdata->phase) == NFMP_PHASE_LIVE ? mdata->live.conn : NULL;
+}
+
+/* A RELATED admission was answered: its pending slot goes back. Under conn->lock. */
+static void nfmp_join_slot_put(struct nfmp_kconn *conn)
+{
+	lockdep_assert_held(&conn->lock);
+
+	if (conn->npending)
+		WRITE_ONCE(conn->npending, conn->npending - 1);
 }
 
 /*
  * Take RELATED back from a join that turned out not to belong: its HMAC
  * failed, it exceeds the subflow limit, its connection is gone or is another
  * one than its master's (token collision). Killing the conntrack is the only
- * way: its later packets are then NEW (or invalid) for the ruleset. Not
- * under nn->lock: ->destroy takes it.
+ * way: its later packets are then NEW (or invalid) for the ruleset. Under
+ * no lock of ours: ->destroy may take them.
  */
 static void nfmp_join_withdraw(struct nfmp_net *nn, struct nf_conn *ct)
 {
@@ -374,9 +387,9 @@ static struct nfmp_kconn *nfmp_join_choose(struct nfmp_kconn **cands, unsigned i
 	for (i = 0; i < n; i++) {
 		bool match;
 
-		spin_lock(&cands[i]->lock);
+		spin_lock_bh(&cands[i]->lock);
 		match = nfmp_join_synack_matches(&cands[i]->pc, sf, &opts->join);
-		spin_unlock(&cands[i]->lock);
+		spin_unlock_bh(&cands[i]->lock);
 		if (match)
 			return cands[i];
 	}
@@ -384,116 +397,166 @@ static struct nfmp_kconn *nfmp_join_choose(struct nfmp_kconn **cands, unsigned i
 }
 
 /*
+ * A new connection for the subflow that opened it. The connection enters
+ * the id index (nn->ids_lock) with this subflow linked already: walks never
+ * see it empty. The events go out under the locks, before anything else can
+ * be said about the connection.
+ */
+static struct nfmp_kconn *nfmp_commit_mpc(struct net *net, struct nfmp_net *nn,
+					  struct nf_conn *ct, struct nfmp_ct_data *data,
+					  struct nfmp_seg *seg)
+{
+	struct nfmp_pkt syn = { .tcp_flags = NFMP_TCP_SYN, .dir = NFMP_DIR_ORIG };
+	struct nfmp_opts *syn_opts = &seg->parsed;
+	struct nfmp_result res = {};
+	struct nfmp_kconn *conn;
+
+	/* The SYN itself is gone; what it said that matters was kept. */
+	memset(syn_opts, 0, sizeof(*syn_opts));
+	syn_opts->present = NFMP_SUBTYPE_BIT(NFMP_MP_CAPABLE);
+	syn_opts->n_mptcp = 1;
+	syn_opts->mpc.version = data->embryo.version;
+	syn_opts->mpc.flags = data->embryo.mpc_flags;
+	syn_opts->mpc.len = data->embryo.version == NFMP_VERSION_0 ? 12 : 4;
+	if (data->embryo.has_key) {
+		syn_opts->mpc.nkeys = 1;
+		syn_opts->mpc.snd_key = data->embryo.key;
+	}
+	syn.opts = syn_opts;
+
+	spin_lock_bh(&nn->ids_lock);
+	conn = nfmp_conn_create(nn, ct);
+	if (conn) {
+		spin_lock(&conn->lock);
+		nfmp_conn_start(&conn->pc, &data->sf, &syn, &res);
+		nfmp_subflow_link(nn, conn, ct);
+		nfmp_event_conn(net, NFMPTCP_EVENT_CONN_CREATED, conn);
+		nfmp_event_subflow(net, NFMPTCP_EVENT_SF_ADDED, conn, ct, &data->sf);
+		spin_unlock(&conn->lock);
+	}
+	spin_unlock_bh(&nn->ids_lock);
+	return conn;
+}
+
+/*
+ * A join answered by its responder: link it to the connection its token
+ * and the SYN/ACK's HMAC name, or take RELATED back (*withdraw). Only that
+ * connection's lock is taken (and its master's, to give a pending slot
+ * back, when that is another connection), never a per-netns one unless
+ * the connection turns out to be gone.
+ */
+static struct nfmp_kconn *nfmp_commit_join(struct net *net, struct nfmp_net *nn,
+					   struct nf_conn *ct, struct nfmp_ct_data *data,
+					   struct nfmp_seg *seg, bool *withdraw)
+{
+	struct nfmp_kconn *cands[NFMP_TOKEN_CANDIDATES];
+	struct nfmp_kconn *conn = NULL, *mconn = NULL, *slot = NULL, *c = NULL;
+	bool gone = false;
+	unsigned int n;
+
+	if (nfmp_join_is_related(ct)) {
+		/* answered: its admission turns into a subflow, or is withdrawn */
+		mconn = nfmp_join_master_conn(ct);
+		/* only our own admissions hold a slot, not nf_nat_mptcp's expectations */
+		if (data->embryo.admitted)
+			slot = mconn;
+		*withdraw = true;
+	}
+	n = nfmp_conn_find_token(nn, data->embryo.token, nfmp_ct_zone(ct), cands,
+				 ARRAY_SIZE(cands));
+	if (n) {
+		nfmp_parse_options(seg->opts, seg->optlen, seg->pkt.tcp_flags,
+				   NFMP_VERSION_UNKNOWN, &seg->parsed);
+		seg->pkt.opts = &seg->parsed;
+		c = nfmp_join_choose(cands, n, &data->sf, seg);
+	}
+	/*
+	 * The slot goes back in the same section as the link when both are on
+	 * one connection, so that admissions never see it counted nowhere.
+	 */
+	if (slot && slot != c) {
+		spin_lock_bh(&slot->lock);
+		nfmp_join_slot_put(slot);
+		spin_unlock_bh(&slot->lock);
+	}
+	if (!c)
+		return NULL;
+
+	spin_lock_bh(&c->lock);
+	if (slot == c)
+		nfmp_join_slot_put(c);
+	if (c->dead)
+		goto unlock;
+	/* its subflows may all be lost: then the connection is gone */
+	gone = nfmp_conn_reap(net, nn, c);
+	if (gone)
+		goto unlock;
+	if (c->nsubflows >= READ_ONCE(nn->cfg.max_subflows)) {
+		nfmp_stat_inc(nn, NFMPTCP_STAT_SF_LIMIT);
+		goto unlock;
+	}
+	/* RELATED stays only when the master is a subflow of this very connection */
+	if (*withdraw && mconn != c)
+		goto unlock;	/* withdrawn: never linked, never reported */
+	*withdraw = false;
+	/* The receiver may differ from the SYN-time guess on a token collision. */
+	data->sf.opener = !nfmp_conn_token_owner(&c->pc, data->embryo.token);
+	if (data->sf.verdict == NFMP_VERDICT_UNKNOWN_TOKEN)
+		data->sf.verdict = NFMP_VERDICT_PENDING;
+	nfmp_subflow_link(nn, c, ct);
+	nfmp_event_subflow(net, NFMPTCP_EVENT_SF_ADDED, c, ct, &data->sf);
+	conn = c;
+unlock:
+	spin_unlock_bh(&c->lock);
+	if (gone)
+		nfmp_conn_close(net, nn, c);
+	return conn;
+}
+
+/*
  * The responder's SYN/ACK, after confirmation: from now on ->destroy will be
  * called, so the subflow can hold a reference on a connection. Returns the connection,
  * or NULL if the subflow stays untracked.
+ *
+ * The embryo is claimed with cmpxchg() against ->destroy. A ->destroy that
+ * finds it COMMITTING leaves it alone, so this side looks for IPS_DYING
+ * once the subflow is LIVE: nf_ct_delete() sets it, a full barrier, before
+ * calling ->destroy, and we set LIVE, a full barrier, before looking, so at
+ * least one of the two sees the other; nfmp_subflow_unlink() rechecks the
+ * phase under conn->lock, so only one unlinks.
  */
 static struct nfmp_kconn *nfmp_commit(struct net *net, struct nfmp_net *nn, struct nf_conn *ct,
 				      struct nfmp_ct_data *data, struct nfmp_seg *seg,
 				      bool *withdraw)
 {
-	struct nfmp_kconn *cands[NFMP_TOKEN_CANDIDATES];
-	struct nfmp_kconn *conn = NULL;
-	struct nfmp_result res = {};
-	unsigned int n;
+	struct nfmp_kconn *conn;
 	u32 phase;
 
-	spin_lock_bh(&nn->lock);
-	phase = READ_ONCE(data->phase);
-	if (phase == NFMP_PHASE_LIVE) {
-		conn = data->live.conn;
-		spin_unlock_bh(&nn->lock);
-		return conn;
-	}
+	/* pairs with smp_store_release() in nfmp_subflow_link(): live.conn is set */
+	phase = smp_load_acquire(&data->phase);
+	if (phase == NFMP_PHASE_LIVE)
+		return data->live.conn;
 	/*
 	 * Conntrack may have killed this entry before our hook saw its second
 	 * packet (a RST answering the SYN): ->destroy then won the embryo.
 	 */
 	if ((phase != NFMP_PHASE_EMBRYO_MPC && phase != NFMP_PHASE_EMBRYO_JOIN) ||
-	    cmpxchg(&data->phase, phase, NFMP_PHASE_COMMITTING) != phase) {
-		spin_unlock_bh(&nn->lock);
+	    cmpxchg(&data->phase, phase, NFMP_PHASE_COMMITTING) != phase)
+		return NULL;
+
+	if (phase == NFMP_PHASE_EMBRYO_MPC)
+		conn = nfmp_commit_mpc(net, nn, ct, data, seg);
+	else
+		conn = nfmp_commit_join(net, nn, ct, data, seg, withdraw);
+	if (!conn) {
+		WRITE_ONCE(data->phase, NFMP_PHASE_ORPHAN);
 		return NULL;
 	}
-
-	switch (phase) {
-	case NFMP_PHASE_EMBRYO_MPC: {
-		struct nfmp_pkt syn = { .tcp_flags = NFMP_TCP_SYN, .dir = NFMP_DIR_ORIG };
-		struct nfmp_opts *syn_opts = &seg->parsed;
-
-		conn = nfmp_conn_create(nn, ct);
-		if (!conn)
-			break;
-		/* The SYN itself is gone; what it said that matters was kept. */
-		memset(syn_opts, 0, sizeof(*syn_opts));
-		syn_opts->present = NFMP_SUBTYPE_BIT(NFMP_MP_CAPABLE);
-		syn_opts->n_mptcp = 1;
-		syn_opts->mpc.version = data->embryo.version;
-		syn_opts->mpc.flags = data->embryo.mpc_flags;
-		syn_opts->mpc.len = data->embryo.version == NFMP_VERSION_0 ? 12 : 4;
-		if (data->embryo.has_key) {
-			syn_opts->mpc.nkeys = 1;
-			syn_opts->mpc.snd_key = data->embryo.key;
-		}
-		syn.opts = syn_opts;
-		spin_lock(&conn->lock);
-		nfmp_conn_start(&conn->pc, &data->sf, &syn, &res);
-		spin_unlock(&conn->lock);
-		nfmp_subflow_link(nn, conn, ct);
-		nfmp_event_conn(net, NFMPTCP_EVENT_CONN_CREATED, conn);
-		nfmp_event_subflow(net, NFMPTCP_EVENT_SF_ADDED, conn, ct, &data->sf);
-		break;
+	smp_mb();	/* LIVE before IPS_DYING: see above */
+	if (unlikely(nf_ct_is_dying(ct))) {
+		nfmp_subflow_unlink(net, nn, ct);
+		return NULL;
 	}
-	case NFMP_PHASE_EMBRYO_JOIN: {
-		struct nfmp_kconn *mconn = NULL;
-
-		if (nfmp_join_is_related(ct)) {
-			/* answered: its admission turns into a subflow, or is withdrawn */
-			mconn = nfmp_join_master_conn(ct);
-			/* only our own admissions hold a slot, not nf_nat_mptcp's expectations */
-			if (mconn && data->embryo.admitted && mconn->npending)
-				WRITE_ONCE(mconn->npending, mconn->npending - 1);
-			*withdraw = true;
-		}
-		n = nfmp_conn_find_token(nn, data->embryo.token, nfmp_ct_zone(ct), cands,
-					 ARRAY_SIZE(cands));
-		if (!n)
-			break;
-		nfmp_parse_options(seg->opts, seg->optlen, seg->pkt.tcp_flags,
-				   NFMP_VERSION_UNKNOWN, &seg->parsed);
-		seg->pkt.opts = &seg->parsed;
-		conn = nfmp_join_choose(cands, n, &data->sf, seg);
-		/* its subflows may all be lost: then the connection is gone */
-		if (nfmp_conn_reap(net, nn, conn)) {
-			conn = NULL;
-			break;
-		}
-		if (conn->nsubflows >= READ_ONCE(nn->cfg.max_subflows)) {
-			nfmp_stat_inc(nn, NFMPTCP_STAT_SF_LIMIT);
-			conn = NULL;
-			break;
-		}
-		/* RELATED stays only when the master is a subflow of this very connection */
-		if (*withdraw && mconn != conn) {
-			conn = NULL;	/* withdrawn: never linked, never reported */
-			break;
-		}
-		*withdraw = false;
-		spin_lock(&conn->lock);
-		/* The receiver may differ from the SYN-time guess on a token collision. */
-		data->sf.opener = !nfmp_conn_token_owner(&conn->pc, data->embryo.token);
-		if (data->sf.verdict == NFMP_VERDICT_UNKNOWN_TOKEN)
-			data->sf.verdict = NFMP_VERDICT_PENDING;
-		spin_unlock(&conn->lock);
-		nfmp_subflow_link(nn, conn, ct);
-		nfmp_event_subflow(net, NFMPTCP_EVENT_SF_ADDED, conn, ct, &data->sf);
-		break;
-	}
-	default:
-		break;
-	}
-	if (!conn)
-		WRITE_ONCE(data->phase, NFMP_PHASE_ORPHAN);
-	spin_unlock_bh(&nn->lock);
 	return conn;
 }
 
@@ -894,11 +957,12 @@ static void nfmp_helper_destroy(struct nf_conn *ct)
 
 	/*
 	 * RCU keeps the pernet area alive: netns exit marks every live subflow
-	 * DEAD under nn->lock and waits for a grace period before freeing it.
+	 * DEAD under its conn->lock and waits for a grace period before
+	 * freeing it. COMMITTING is left to nfmp_commit(): it sees IPS_DYING,
+	 * set before we were called, once it has made the subflow LIVE.
 	 */
 	rcu_read_lock();
-	phase = READ_ONCE(data->phase);
-	if (phase == NFMP_PHASE_LIVE || phase == NFMP_PHASE_COMMITTING)
+	if (READ_ONCE(data->phase) == NFMP_PHASE_LIVE)
 		nfmp_subflow_unlink(nf_ct_net(ct), nfmp_pernet(nf_ct_net(ct)), ct);
 	rcu_read_unlock();
 }
