@@ -7,7 +7,8 @@
 #   checkpatch.pl --strict   every kernel source file (kmod/, nft-ext/), from
 #                            linux-source-6.1 (CHECKPATCH=path to use another)
 #   sparse (C=2)             the modules, against each kernel we build for
-#   cppcheck, clang-tidy     userspace/*.c and the protocol core kmod/core/
+#   cppcheck, clang-tidy     userspace/*.c, the libFuzzer harnesses userspace/fuzz/*.c and
+#                            the protocol core kmod/core/
 #
 # Everything builds in a copy (scripts/build-modules.sh): the tree is untouched.
 set -uo pipefail
@@ -115,7 +116,7 @@ else
 fi
 
 # ---- userspace: cppcheck, clang-tidy ---------------------------------------------
-mapfile -t UFILES < <(ls userspace/*.c kmod/core/*.c 2>/dev/null)
+mapfile -t UFILES < <(ls userspace/*.c userspace/fuzz/*.c kmod/core/*.c 2>/dev/null)
 UINC=(-Ikmod/core -Iuserspace -Ikmod)
 
 if command -v cppcheck >/dev/null; then

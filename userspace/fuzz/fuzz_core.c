@@ -131,6 +131,9 @@ static void fuzz_check_strip(const struct nfmp_opts *o, const u8 *opts, unsigned
 static void fuzz_check_opts(const struct nfmp_opts *o, int n, const u8 *opts, unsigned int len)
 {
 	FUZZ_ASSERT(n == o->n_mptcp);
+	/* An empty area (@opts is NULL then) holds no option, so nothing below reads it. */
+	if (!len)
+		FUZZ_ASSERT(!n && !o->present && !o->malformed && !o->n_unknown && !o->bad_tcp_opts);
 	FUZZ_ASSERT(!(o->present & ~0x1ff) && !(o->malformed & ~0x1ff));
 	/* The fast path and the parser walk the list the same way. */
 	FUZZ_ASSERT(nfmp_has_mptcp_option(opts, len) == (n > 0));

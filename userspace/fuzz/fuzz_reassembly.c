@@ -49,26 +49,27 @@ struct fz_sf {
 	u64			delta;		/* current mapping: DSN = delta + rel */
 };
 
+/* fz_side_reset() zeroes everything before flags: the per-input state goes above it */
 struct fz_side {
 	struct nfm_dss_stream	s;
 	struct nfm_hold_group	g;
 	struct fz_sf		sf[FZ_NSF];
-	bool			closed;
-	bool			hist_on;	/* late copies are compared */
-	bool			model_started;
 	u64			cursor;		/* next DSN the model expects written or skipped */
 	u64			hist_floor;	/* the window holds nothing before this DSN */
 	u64			front;		/* after the furthest DSN given to the hold */
 	u64			held;		/* bytes in the hold: added - released */
 	u64			written, gapped;
-	/* the copy being given to the reassembly */
-	bool			in_add;
-	u64			cur_dsn;
-	u32			cur_len, cur_origin;
-	u8			cur_tag;
-	u8			conflict_seen[FZ_MAX_LEN];
+	bool			closed;
+	bool			hist_on;	/* late copies are compared */
+	bool			model_started;
 	/* releases allowed now: acked ones during an ACK or a retransmission */
 	bool			may_ack, may_unack;
+	/* the copy being given to the reassembly */
+	bool			in_add;
+	u8			cur_tag;
+	u32			cur_len, cur_origin;
+	u64			cur_dsn;
+	u8			conflict_seen[FZ_MAX_LEN];
 	u8			flags[FZ_SPAN], tag[FZ_SPAN], origin[FZ_SPAN];
 	u32			lo, hi;		/* entries given: cleared for the next input */
 };
