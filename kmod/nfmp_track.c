@@ -35,21 +35,24 @@ bool nfmp_exiting __read_mostly = true;
 
 /* One TCP segment as the engine wants it; a single nfmp_opts keeps the stack small. */
 struct nfmp_seg {
-	u8	opts[MAX_TCP_OPTION_SPACE];
+	u8	opts[MAX_TCP_OPTION_SPACE];	/* ours: the skb may change under the slow path */
+	const u8 *optp;			/* the options: in the skb, or opts once owned */
 	unsigned int optlen;
 	unsigned int protoff;
 	struct nfmp_pkt pkt;
 	struct nfmp_opts parsed;	/* pkt.opts points here once parsed */
 };
 
-/* Read the TCP header and its options; false if the segment is unusable. */
+/*
+ * Read the TCP header and find its options (seg->optp, mostly in the skb's
+ * head, not copied); false if the segment is unusable.
+ */
 static bool nfmp_read_segment(const struct sk_buff *skb, const struct nf_conn *ct,
 			      enum ip_conntrack_info ctinfo, struct nfmp_seg *seg)
 {
 	unsigned int protoff, thlen;
 	struct tcphdr _th;
 	const struct tcphdr *th;
-	const u8 *opts;
 	int ret;
 
 	ret = nfmp_tcp_protoff(skb, nf_ct_l3num(ct));
@@ -66,16 +69,25 @@ static bool nfmp_read_segment(const struct sk_buff *skb, const struct nf_conn *c
 
 	seg->protoff = protoff;
 	seg->optlen = thlen - sizeof(*th);
-	opts = skb_header_pointer(skb, protoff + sizeof(*th), seg->optlen, seg->opts);
-	if (!opts)
+	seg->optp = skb_header_pointer(skb, protoff + sizeof(*th), seg->optlen, seg->opts);
+	if (!seg->optp)
 		return false;
-	if (opts != seg->opts)
-		memcpy(seg->opts, opts, seg->optlen);
 
 	seg->pkt.tcp_flags = ((const u8 *)th)[13];
 	seg->pkt.dir = CTINFO2DIR(ctinfo) == IP_CT_DIR_ORIGINAL ? NFMP_DIR_ORIG : NFMP_DIR_REPLY;
 	seg->pkt.payload_len = skb->len - protoff - thlen;
 	return true;
+}
+
+/*
+ * A copy of the options in seg->opts, which is what the engine, the
+ * policies and nf_nat_mptcp read from: they may change the skb meanwhile.
+ */
+static void nfmp_seg_own_options(struct nfmp_seg *seg)
+{
+	if (seg->optp != seg->opts)
+		memcpy(seg->opts, seg->optp, seg->optlen);
+	seg->optp = seg->opts;
 }
 
 static void nfmp_count_malformed(struct nfmp_net *nn, const struct nfmp_opts *opts)
@@ -673,7 +685,7 @@ static unsigned int nfmp_track_live(struct net *net, struct nfmp_net *nn,
 	nfmp_parse_options(seg->opts, seg->optlen, seg->pkt.tcp_flags, READ_ONCE(conn->pc.version),
 			   &seg->parsed);
 	seg->pkt.opts = &seg->parsed;
-	/* most packets of a busy connection: nothing to learn, no lock (nfmp_engine.h) */
+	/* plain packets nfmp_options_plain() was too strict for: still no lock */
 	if ((READ_ONCE(data->sf.flags) & NFMP_SF_F_STEADY) && nfmp_packet_is_plain(&seg->pkt))
 		return NF_ACCEPT;
 
@@ -778,6 +790,7 @@ static unsigned int nfmp_track(struct net *net, struct sk_buff *skb, struct nf_c
 	if (!nf_ct_is_confirmed(ct)) {
 		if (!nfmp_read_segment(skb, ct, ctinfo, &seg))
 			return NF_ACCEPT;
+		nfmp_seg_own_options(&seg);
 		p.protoff = seg.protoff;
 		return nfmp_track_syn(net, nn, &p, &seg, helper_attached);
 	}
@@ -795,6 +808,14 @@ static unsigned int nfmp_track(struct net *net, struct sk_buff *skb, struct nf_c
 		return NF_ACCEPT;
 	if (!nfmp_read_segment(skb, ct, ctinfo, &seg))
 		return NF_ACCEPT;
+	/*
+	 * Most packets of a busy connection: nothing to learn, nothing to
+	 * decode (nfmp_engine.h, nfmp_packet_is_plain()), nothing copied.
+	 */
+	if (phase == NFMP_PHASE_LIVE && (READ_ONCE(data->sf.flags) & NFMP_SF_F_STEADY) &&
+	    nfmp_options_plain(seg.optp, seg.optlen, seg.pkt.tcp_flags))
+		return NF_ACCEPT;
+	nfmp_seg_own_options(&seg);
 	p.protoff = seg.protoff;
 
 	switch (phase) {

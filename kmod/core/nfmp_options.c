@@ -367,6 +367,32 @@ unsigned int nfmp_opts_strip(u8 *opts, unsigned int len, u32 subtypes)
 	return n;
 }
 
+bool nfmp_options_plain(const u8 *opts, unsigned int len, u8 tcp_flags)
+{
+	unsigned int i = 0, olen;
+	bool dss_seen = false;
+	struct nfmp_dss dss;
+
+	if (tcp_flags & (NFMP_TCP_SYN | NFMP_TCP_FIN | NFMP_TCP_RST))
+		return false;
+	while (i < len && opts[i] != NFMP_TCPOPT_EOL) {
+		olen = nfmp_tcpopt_len(opts + i, len - i);
+		if (!olen)
+			return false;
+		if (opts[i] == NFMP_TCPOPT_MPTCP) {
+			if (dss_seen || olen < 3 || opts[i + 2] >> 4 != NFMP_DSS ||
+			    !nfmp_parse_dss(opts + i, olen, &dss))
+				return false;
+			if ((dss.flags & NFMP_DSS_MAP) &&
+			    (!dss.data_len || (dss.flags & NFMP_DSS_DATA_FIN)))
+				return false;
+			dss_seen = true;
+		}
+		i += olen;
+	}
+	return true;
+}
+
 int nfmp_parse_options(const u8 *opts, unsigned int len, u8 tcp_flags, u8 version,
 		       struct nfmp_opts *out)
 {

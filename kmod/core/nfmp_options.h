@@ -171,6 +171,16 @@ int nfmp_parse_options(const u8 *opts, unsigned int len, u8 tcp_flags, u8 versio
 		       struct nfmp_opts *out);
 
 /*
+ * The data path's shortcut: true only when nfmp_parse_options() followed by
+ * nfmp_packet_is_plain() would call the packet plain (no SYN/FIN/RST, sane
+ * option lengths, no MPTCP option but one well-formed DSS that neither
+ * carries a DATA_FIN nor starts an infinite mapping), without decoding
+ * anything else. Stricter than the pair: false only means "parse it".
+ * fuzz_core checks the implication.
+ */
+bool nfmp_options_plain(const u8 *opts, unsigned int len, u8 tcp_flags);
+
+/*
  * Replace every MPTCP option whose subtype is in @subtypes (NFMP_SUBTYPE_BIT
  * bits) with NOPs, in place; the length of the area does not change. Stops
  * where parsing would. Returns the number of options removed.

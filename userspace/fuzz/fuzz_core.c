@@ -249,6 +249,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		n = nfmp_parse_options(opts, olen, pkt.tcp_flags,
 				       conn_started ? conn.version : NFMP_VERSION_UNKNOWN, &o);
 		fuzz_check_opts(&o, n, opts, olen);
+		/* the data path's shortcut never skips a packet the engine must see */
+		if (nfmp_options_plain(opts, olen, pkt.tcp_flags))
+			FUZZ_ASSERT(nfmp_packet_is_plain(&pkt));
 
 		memset(&res, 0, sizeof(res));
 		if (!started[idx]) {

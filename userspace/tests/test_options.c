@@ -448,6 +448,55 @@ static void test_multiple(void)
 	nfmp_tap_group("several MPTCP options in one header");
 }
 
+/* The data path's shortcut: plain only what the engine has no use for. */
+static void test_options_plain(void)
+{
+	/* DSS: DATA_ACK + 32-bit mapping, data length 0x0578 */
+	static const u8 dss[18] = { 0x1e, 18, 0x20, 0x05, 0, 0, 0, 1, 0, 0, 0, 2,
+				    0, 0, 0, 3, 0x05, 0x78 };
+	static const u8 ts[12] = { 1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2 };
+	u8 buf[40];
+
+	NFMP_CHECK(nfmp_options_plain(NULL, 0, ACK));
+	NFMP_CHECK(nfmp_options_plain(ts, sizeof(ts), ACK));
+	NFMP_CHECK(nfmp_options_plain(dss, sizeof(dss), ACK));
+	NFMP_CHECK(!nfmp_options_plain(dss, 8, ACK));	/* cut: malformed length */
+	NFMP_CHECK(!nfmp_options_plain(dss, sizeof(dss), ACK | NFMP_TCP_FIN));
+	NFMP_CHECK(!nfmp_options_plain(dss, sizeof(dss), SYNACK));
+	NFMP_CHECK(!nfmp_options_plain(dss, sizeof(dss), ACK | NFMP_TCP_RST));
+
+	/* timestamps, then the DSS */
+	memcpy(buf, ts, sizeof(ts));
+	memcpy(buf + sizeof(ts), dss, sizeof(dss));
+	NFMP_CHECK(nfmp_options_plain(buf, sizeof(ts) + sizeof(dss), ACK));
+	/* DATA_ACK alone */
+	memcpy(buf, "\x1e\x08\x20\x01\x00\x00\x00\x09", 8);
+	NFMP_CHECK(nfmp_options_plain(buf, 8, ACK));
+	/* DATA_FIN, infinite mapping (data length 0): the engine must see them */
+	memcpy(buf, dss, sizeof(dss));
+	buf[3] |= NFMP_DSS_DATA_FIN;
+	NFMP_CHECK(!nfmp_options_plain(buf, sizeof(dss), ACK));
+	memcpy(buf, dss, sizeof(dss));
+	buf[16] = buf[17] = 0;
+	NFMP_CHECK(!nfmp_options_plain(buf, sizeof(dss), ACK));
+	/* two DSS (the parser keeps the last: not worth matching), any other subtype */
+	memcpy(buf, dss, sizeof(dss));
+	memcpy(buf + sizeof(dss), dss, sizeof(dss));
+	NFMP_CHECK(!nfmp_options_plain(buf, 2 * sizeof(dss), ACK));
+	memcpy(buf, "\x1e\x03\x50\x01", 4);	/* MP_PRIO */
+	NFMP_CHECK(!nfmp_options_plain(buf, 4, ACK));
+	memcpy(buf, "\x1e\x08\x30\x01\x0a\x00\x00\x01", 8);	/* ADD_ADDR echo */
+	NFMP_CHECK(!nfmp_options_plain(buf, 8, ACK));
+	memcpy(buf, "\x1e\x04\xf0\x00", 4);	/* experimental subtype */
+	NFMP_CHECK(!nfmp_options_plain(buf, 4, ACK));
+	memcpy(buf, "\x1e\x02", 2);	/* kind 30 without a subtype */
+	NFMP_CHECK(!nfmp_options_plain(buf, 2, ACK));
+	/* a broken TCP option list */
+	memcpy(buf, "\x08\x00", 2);
+	NFMP_CHECK(!nfmp_options_plain(buf, 2, ACK));
+	nfmp_tap_group("data-path shortcut: one well-formed DSS without DATA_FIN or infinite map");
+}
+
 int main(void)
 {
 	test_mp_capable_lengths();
@@ -461,5 +510,6 @@ int main(void)
 	test_unknown_subtypes();
 	test_tcp_option_walk();
 	test_multiple();
+	test_options_plain();
 	return nfmp_tap_done();
 }
