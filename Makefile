@@ -9,6 +9,8 @@
 #   make bench      benchmarks (figures, never pass/fail); make fuzz: libFuzzer targets,
 #                   10 million executions each (FUZZ_RUNS)
 #   make stress     the flood tests at full size (100,000 SYNs of each kind), not in check
+#   make debug-kernel  Debian's 6.1 built with KASAN, lockdep, kmemleak (cached; ~40 min once)
+#   make check-debug   the VM suite on it; fails on any report of its checkers (hours, not in CI)
 #   make install    modules into /lib/modules/$KVER/extra + depmod, nfmptcp, its man page;
 #                   honours DESTDIR, PREFIX (/usr/local), INSTALL_MOD_PATH (= DESTDIR)
 #   make uninstall  removes what make install put there (same variables)
@@ -44,7 +46,8 @@ SIG_KEY = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\{0,1\}\([^"]*\)"\{0,1\}$$/\
 NOSIGN = $(if $(SIG_KEY),$(if $(wildcard $(KDIR)/$(SIG_KEY) $(SIG_KEY)),,CONFIG_MODULE_SIG_ALL=))
 DKMS_VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
-.PHONY: all modules userspace tools ynl deps check selftests stress demo bench bench-kmod fuzz install \
+.PHONY: all modules userspace tools ynl deps check selftests stress debug-kernel check-debug demo \
+	bench bench-kmod fuzz install \
 	uninstall dkms-install dkms-uninstall lint clean help
 
 all: modules userspace tools
@@ -94,6 +97,14 @@ STRESS_TESTS = track_flood_memory.sh track_join_flood.sh track_flood_teardown.sh
 stress: all
 	NFM_T_FLOOD=100000 NFM_T_FLOOD_RATE=5000 NFM_T_TABLE=20000 VM_MEM=4G VM_TIMEOUT=3600 \
 		selftests/vm-run selftests/run-tests $(STRESS_TESTS)
+
+# debug-kernel: scripts/debug-kernel.sh; check-debug: scripts/check-debug.sh
+# (TESTS="a.sh b.sh" limits its VM tests too)
+debug-kernel: deps
+	@scripts/debug-kernel.sh build
+
+check-debug: deps
+	@scripts/check-debug.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all

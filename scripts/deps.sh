@@ -14,6 +14,7 @@ PKGS=(
 	linux-image-amd64 linux-headers-amd64	# kernel the VM boots + headers to build for
 	dkms sparse linux-source-6.1 cppcheck clang-tidy	# DKMS test, make lint (checkpatch.pl)
 	linux-source-6.12 python3-jsonschema	# the kernel's YNL client (selftests/netlink_ynl.sh)
+	bc bison flex libelf-dev	# make debug-kernel (with linux-source-6.1, libssl-dev)
 	qemu-system-x86 busybox-static cpio kmod xz-utils	# the test VM
 	iproute2 nftables ethtool procps iputils-ping tshark jq	# test tools in the guest
 	libmnl-dev libnftnl-dev libpcap-dev libssl-dev	# userspace

@@ -4,7 +4,7 @@
 # analysis on the userspace code; one TAP line per tool, findings as "#" lines
 # under a "not ok".  Exit 1 if anything was found.
 #
-#   checkpatch.pl --strict   every kernel source file (kmod/, nft-ext/), from
+#   checkpatch.pl --strict   every kernel source file (kmod/, nft-ext/, the test modules), from
 #                            linux-source-6.1 (CHECKPATCH=path to use another)
 #   sparse (C=2)             the modules, against each kernel we build for
 #   cppcheck, clang-tidy     userspace/*.c, the libFuzzer harnesses userspace/fuzz/*.c and
@@ -85,7 +85,8 @@ find_checkpatch() {
 	echo "$cache/scripts/checkpatch.pl"
 }
 
-mapfile -t KFILES < <(find kmod nft-ext -name '*.[ch]' ! -name '*.mod.c' 2>/dev/null | sort)
+mapfile -t KFILES < <(find kmod nft-ext selftests/bench/kmod selftests/debug -name '*.[ch]' \
+	! -name '*.mod.c' 2>/dev/null | sort)
 if cp=$(find_checkpatch) && [ -x "$cp" ]; then
 	: >"$TMP/checkpatch"
 	for f in "${KFILES[@]}"; do
