@@ -91,8 +91,12 @@ static int __init nfmp_init(void)
 	int ret;
 
 	BUILD_BUG_ON(sizeof(struct nfmp_ct_data) > sizeof_field(struct nf_conn_help, data));
-	/* DESIGN §5: at most 128 bytes per connection record */
-	BUILD_BUG_ON(sizeof(struct nfmp_kconn) > 128);
+	/*
+	 * DESIGN §5: at most 128 bytes per connection record; lock debugging
+	 * (lockdep, spinlock checks) makes its spinlock_t much bigger.
+	 */
+	BUILD_BUG_ON(!IS_ENABLED(CONFIG_DEBUG_SPINLOCK) && !IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC) &&
+		     sizeof(struct nfmp_kconn) > 128);
 
 	ret = nfmp_table_cache_init();
 	if (ret)
