@@ -36,7 +36,9 @@ late_announce() {
 	NFM_PORT=$((NFM_PORT + 10))	# nfm_xfer runs in a subshell below
 	a0=$(nfm_nstat client MPTcpExtAddAddr)
 	h0=$(nfm_nstat server MPTcpExtMPCapableACKRX)
-	nfm_xfer -a "$PUB" -s 4M -t 60 -w 4 &
+	# the hold keeps the connection open for the announcement: under a debug
+	# kernel loading the modules alone takes seconds (seen: closed before it)
+	nfm_xfer -a "$PUB" -s 4M -t 60 -w 10 &
 	xfer=$!
 	# the modules must come after the handshake (a busy VM can start the
 	# client late): wait for the server to have the MP_CAPABLE third ACK
