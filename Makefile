@@ -9,7 +9,7 @@
 #   make bench      benchmarks (figures, never pass/fail); make fuzz: libFuzzer targets,
 #                   10 million executions each (FUZZ_RUNS)
 #   make stress     the flood tests at full size (100,000 SYNs of each kind), not in check
-#   make debug-kernel  Debian's 6.1 built with KASAN, lockdep, kmemleak (cached; ~40 min once)
+#   make debug-kernel  Debian's 6.1 built with KASAN, lockdep, kmemleak (cached; ~45 min once)
 #   make check-debug   the VM suite on it; fails on any report of its checkers (hours, not in CI)
 #   make install    modules into /lib/modules/$KVER/extra + depmod, nfmptcp, its man page;
 #                   honours DESTDIR, PREFIX (/usr/local), INSTALL_MOD_PATH (= DESTDIR)

@@ -16,7 +16,7 @@
 # load (localmodconfig over net/, 9p, virtio and their dependencies), no
 # debug info or module signing, plus the checkers: KASAN (generic, inline),
 # lockdep (PROVE_LOCKING, PROVE_RCU), KMEMLEAK, DEBUG_ATOMIC_SLEEP,
-# DEBUG_LIST, DEBUG_OBJECTS_RCU_HEAD.  About 30-40 minutes on two cores the
+# DEBUG_LIST, DEBUG_OBJECTS_RCU_HEAD.  About 45 minutes on two cores the
 # first time; cached in $NFM_DEBUG_KERNEL_DIR (default
 # ~/.cache/nf-mptcp/debug-kernel), rebuilt when the source package, Debian's
 # config or the way this script configures and builds it change.  Not part of `make check` (CI): too slow for it.
